@@ -10,6 +10,7 @@ import dev.ekg.model.GraphExport;
 import dev.ekg.model.ResNetArchitecture;
 import dev.ekg.model.ResNetModel;
 import dev.ekg.model.ResNetSpec;
+import dev.ekg.nn.Accelerators;
 import dev.ekg.nn.BnMode;
 import dev.ekg.nn.Complexity;
 import dev.ekg.nn.SessionOptions;
@@ -39,8 +40,6 @@ public final class TestCommand implements Callable<Integer> {
 
   @CommandLine.Mixin private DeviceOptions device = new DeviceOptions();
 
-
-
   @Option(names = "--val_batch_size", description = "images per test batch (default: ${DEFAULT-VALUE})")
   int valBatchSize = 256;
 
@@ -49,9 +48,6 @@ public final class TestCommand implements Callable<Integer> {
       required = true,
       description = "weights: a .pkl file in the reference's format or a checkpoint prefix (PREFIX.index + PREFIX.data-*)")
   Path trainedParam;
-
-
-
 
   @Option(
       names = "--bn_mode",
@@ -94,8 +90,9 @@ public final class TestCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "Test loss: %.4f, Test ACC. Top-1: %.4f, Top-5: %.4f%n",
           result.loss(), result.top1(), result.top5());
       out.printf(Locale.ROOT, "Params: %.2f FLOPS: %.2f%n", complexity.paramsMillions(), complexity.flopsMillions());
-      out.printf(Locale.ROOT, "Latency: %.2f ms/batch of %d (median of %d), %.1f images/s, inference mode%n",
-          latency.medianMillis(), latency.batchSize(), latency.runs(), latency.imagesPerSecond());
+      out.printf(Locale.ROOT, "Latency: %.2f ms/batch of %d (median of %d), %.1f images/s, inference mode, %s%n",
+          latency.medianMillis(), latency.batchSize(), latency.runs(), latency.imagesPerSecond(),
+          Accelerators.processorLabel());
       out.flush();
     }
     return 0;

@@ -19,6 +19,11 @@ public final class Accelerators {
     return gpuAvailable;
   }
 
+  /** Where graphs run: "GPU", or "CPU (oneDNN kernels)" / "CPU (Eigen kernels)" (see {@link CpuKernels}). */
+  public static String processorLabel() {
+    return gpuAvailable() ? "GPU" : "CPU (" + CpuKernels.active() + " kernels)";
+  }
+
   private static boolean probe() {
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g).withDevice(org.tensorflow.DeviceSpec.newBuilder()

@@ -60,7 +60,7 @@ class TestCommandTest {
             .matcher(lines[0]);
     assertTrue(accuracy.matches(), lines[0]);
     assertEquals("Params: 0.27 FLOPS: 41.21", lines[1]);
-    assertTrue(lines[2].matches("Latency: \\d+\\.\\d\\d ms/batch of 32 \\(median of 3\\), \\d+\\.\\d images/s, inference mode"),
+    assertTrue(lines[2].matches("Latency: \\d+\\.\\d\\d ms/batch of 32 \\(median of 3\\), \\d+\\.\\d images/s, inference mode, (GPU|CPU \\((oneDNN|Eigen) kernels\\))"),
         lines[2]);
 
     FloatArray saved = NpyFile.readFloat(logits);

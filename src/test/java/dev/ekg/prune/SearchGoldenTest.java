@@ -15,6 +15,7 @@ import dev.ekg.io.PickleWeights;
 import dev.ekg.model.ResNetArchitecture;
 import dev.ekg.model.ResNetModel;
 import dev.ekg.model.ResNetSpec;
+import dev.ekg.nn.CpuKernels;
 import dev.ekg.nn.SessionOptions;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,6 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The EKG importance and the first search steps of the pretrained ResNet-56 against the oracle
  * (64 validation images in batches of 48 and 16, no warm-up, target 0.45).
  */
+@Tag("oracle-kernels")
 class SearchGoldenTest {
   private static ResNetModel model;
   private static SearchGraph graph;
@@ -75,18 +78,22 @@ class SearchGoldenTest {
     Goldens.assertClose(new FloatArray(new int[] {64, 10}, knowledge), new FloatArray(new int[] {64, 10}, e.logits()), 1e-4);
   }
 
+  /**
+   * Per gate within 1e-4 or three times the oracle's own float32 error on the oracle's kernels
+   * (Eigen). On TensorFlow's default oneDNN kernels the well-conditioned gates drift further: up to
+   * 2e-4 with every mask 1, and 0.6 % at gates 24–27 with the oracle's masks, where Eigen stays
+   * within 5e-6 of both the oracle and float64 (README, "Numerics").
+   */
   @Test
   void importanceScoresOfAll30Gates() {
+    boolean oracleKernels = CpuKernels.active() == CpuKernels.EIGEN;
     model.setMasks(allOnes());
     assertScores("search/importance/scores_full.json", "search/importance/float32_rel_err_full.json",
-        graph.scores(val, knowledge), 3e-4);
+        graph.scores(val, knowledge), oracleKernels ? 1e-4 : 3e-4);
     model.setMasks(dev.ekg.prune.PhysicalPruningTest.oracleMasks());
     float[][] masked = graph.scores(val, knowledge);
-    // open: with these masks gates 24–27 differ from the oracle by up to 0.6 %, far above the oracle's
-    // float32 error there (1e-5), while the first search steps (scored under masks) match; until the
-    // cause is found the masked case is held to 1 %
     assertScores("search/importance/scores_masked.json", "search/importance/float32_rel_err_masked.json", masked,
-        1e-2);
+        oracleKernels ? 1e-4 : 1e-2);
     assertEquals(0f, masked[1][oracleZero(1)], "a masked channel scores 0");
   }
 
@@ -103,9 +110,9 @@ class SearchGoldenTest {
   /**
    * Per gate within {@code floor}, or three times the oracle's own float32-vs-float64 error where that is
    * larger: like its gradients, this pretrained net's scores are ill-conditioned in float32 (the
-   * oracle itself is up to 1 % from float64). |ours − oracle| ≤ |ours − exact| + |oracle − exact|, so
-   * the bound allows our float32 error to be up to twice the oracle's; with all masks 1 it is about
-   * equal, gate for gate.
+   * oracle itself is up to 1 % from float64, for every synthetic image set tried, on the gates
+   * before some block). |ours − oracle| ≤ |ours − exact| + |oracle − exact|, so the bound allows
+   * our float32 error to be up to twice the oracle's.
    */
   private static void assertScores(String golden, String precision, float[][] actual, double floor) {
     JsonNode expected = Goldens.json(golden);
