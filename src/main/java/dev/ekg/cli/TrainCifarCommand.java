@@ -11,8 +11,6 @@ import dev.ekg.pipeline.SearchHistoryFile;
 import dev.ekg.prune.EkgSearch;
 import dev.ekg.prune.PruningCost;
 import dev.ekg.prune.SearchSubsets;
-import dev.ekg.train.LearningRateSchedule;
-import dev.ekg.train.TrainStep;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,9 +45,6 @@ public final class TrainCifarCommand implements Callable<Integer> {
   @Option(names = "--train_path", description = "output directory (default: ${DEFAULT-VALUE})")
   Path trainPath = Path.of("runs", "ekg");
 
-
-
-
   @Option(names = "--trained_param", description = "the trained network to prune (.pkl or checkpoint prefix); needed by the search phase")
   Path trainedParam;
 
@@ -60,26 +55,7 @@ public final class TrainCifarCommand implements Callable<Integer> {
   @Option(names = "--num_teacher", description = "teachers in the memory bank (default: ${DEFAULT-VALUE})")
   int numTeacher = 5;
 
-  @Option(names = "--learning_rate", description = "fine-tuning learning rate (default: ${DEFAULT-VALUE})")
-  double learningRate = 1e-2;
-
-  @Option(names = "--decay_points", arity = "1..*", description = "epochs, or fractions of --train_epoch when < 1 (default: ${DEFAULT-VALUE})")
-  double[] decayPoints = {.3, .6, .8};
-
-  @Option(names = "--decay_rate", description = "factor per decay point (default: ${DEFAULT-VALUE})")
-  double decayRate = .2;
-
-  @Option(names = "--weight_decay", description = "coupled L2 on every trainable variable (default: ${DEFAULT-VALUE})")
-  float weightDecay = 5e-4f;
-
-  @Option(names = "--batch_size", description = "fine-tuning batch; also the loss divisor of the warm-up (default: ${DEFAULT-VALUE})")
-  int batchSize = 128;
-
-  @Option(names = "--val_batch_size", description = "test and memory-bank batch (default: ${DEFAULT-VALUE})")
-  int valBatchSize = 256;
-
-  @Option(names = "--train_epoch", description = "fine-tuning epochs (default: ${DEFAULT-VALUE})")
-  int trainEpoch = 100;
+  @CommandLine.Mixin private FineTuningOptions loop = new FineTuningOptions(FineTuningOptions.TRAIN_CIFAR);
 
   @Option(names = "--searching", arity = "0..1", fallbackValue = "true", hidden = true,
       description = "accepted for compatibility; the search always runs in the search phase")
@@ -107,18 +83,6 @@ public final class TrainCifarCommand implements Callable<Integer> {
   @Option(names = "--search_seed", hidden = true, description = "accepted and ignored, as in the reference (the subsets use seed 1)")
   int searchSeed = 1;
 
-
-  @Option(names = "--seed", description = "fine-tuning data order and augmentation (default: ${DEFAULT-VALUE})")
-  long seed = 1;
-
-  @Option(names = "--accum", description = "gradient-accumulation chunks (default: ${DEFAULT-VALUE})")
-  int accum = 1;
-
-  @Option(names = "--do_log", description = "progress line every N fine-tuning steps (default: ${DEFAULT-VALUE})")
-  int doLog = 200;
-
-
-
   @Option(names = "--phase", description = "all, or one phase alone from the previous phase's files: search, prune, finetune (default: ${DEFAULT-VALUE})")
   Phase phase = Phase.all;
 
@@ -138,9 +102,7 @@ public final class TrainCifarCommand implements Callable<Integer> {
     CifarVariant variant = data.variant();
     ResNetSpec resnet = data.spec();
     EkgSearch.Settings search = new EkgSearch.Settings(searchTargetRate, searchStep, pruningCost);
-    if (trainEpoch < 1) {
-      throw new IllegalArgumentException("--train_epoch must be at least 1, got " + trainEpoch);
-    }
+    FineTuning.Settings fineTuning = loop.settings();
     boolean runsSearch = phase == Phase.all || phase == Phase.search;
     if (runsSearch && trainedParam == null) {
       throw new IllegalArgumentException("--trained_param is required: the search prunes a trained network");
@@ -151,12 +113,10 @@ public final class TrainCifarCommand implements Callable<Integer> {
     ArgumentsFile.write(spec, trainPath);
 
     SessionOptions session = device.sessionOptions();
-    FineTuning.Settings fineTuning = new FineTuning.Settings(trainEpoch, batchSize, valBatchSize,
-        new LearningRateSchedule(learningRate, decayPoints, decayRate, trainEpoch), seed, doLog, false);
     EkgPipeline pipeline = new EkgPipeline(
         new EkgPipeline.Settings(resnet, variant, trainedParam, trainPath, session, search, searchBatchSize,
             searchValPerClass, searchTrainPerClass, numTeacher, knowledge,
-            new TrainStep.Config(weightDecay, batchSize, accum, 1), fineTuning),
+            loop.stepConfig(), fineTuning),
         splits, out, err);
 
     double searchSeconds = 0;

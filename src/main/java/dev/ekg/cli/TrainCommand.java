@@ -11,7 +11,6 @@ import dev.ekg.model.ResNetSpec;
 import dev.ekg.nn.SessionOptions;
 import dev.ekg.pipeline.FineTuning;
 import dev.ekg.pipeline.RunState;
-import dev.ekg.train.LearningRateSchedule;
 import dev.ekg.train.TrainStep;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -40,47 +39,10 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--train_path", description = "output directory (default: ${DEFAULT-VALUE})")
   Path trainPath = Path.of("runs", "train");
 
-
-
-
   @Option(names = "--trained_param", description = "weights to start from (.pkl or checkpoint prefix); none = train from scratch with the reference's initialisers")
   Path trainedParam;
 
-  @Option(names = "--learning_rate", description = "base learning rate (default: ${DEFAULT-VALUE})")
-  double learningRate = 5e-2;
-
-  @Option(names = "--decay_points", arity = "1..*", description = "epochs (or fractions of --train_epoch when < 1) where the rate decays (default: ${DEFAULT-VALUE})")
-  double[] decayPoints = {.3, .6, .9};
-
-  @Option(names = "--decay_rate", description = "factor applied at each decay point (default: ${DEFAULT-VALUE})")
-  double decayRate = .1;
-
-  @Option(names = "--weight_decay", description = "coupled L2 on every trainable variable (default: ${DEFAULT-VALUE})")
-  float weightDecay = 1e-4f;
-
-  @Option(names = "--batch_size", description = "images per step (default: ${DEFAULT-VALUE})")
-  int batchSize = 128;
-
-  @Option(names = "--val_batch_size", description = "images per test batch (default: ${DEFAULT-VALUE})")
-  int valBatchSize = 250;
-
-  @Option(names = "--train_epoch", description = "epochs (default: ${DEFAULT-VALUE})")
-  int trainEpoch = 100;
-
-  @Option(names = "--seed", description = "data order, augmentation and initial weights (default: ${DEFAULT-VALUE})")
-  long seed = 0;
-
-
-  @Option(names = "--accum", description = "gradient-accumulation chunks per batch (default: ${DEFAULT-VALUE})")
-  int accum = 1;
-
-  @Option(names = "--do_log", description = "print a progress line every N steps, 0 = never (default: ${DEFAULT-VALUE})")
-  int doLog = 200;
-
-
-
-  @Option(names = "--per_image_crop", description = "draw a crop offset per image instead of the reference's one per batch (default: ${DEFAULT-VALUE})")
-  boolean perImageCrop = false;
+  @CommandLine.Mixin private FineTuningOptions loop = new FineTuningOptions(FineTuningOptions.TRAIN);
 
   @Option(names = "--resume", description = "continue the run in --train_path from its last checkpoint (default: ${DEFAULT-VALUE})")
   boolean resume = false;
@@ -97,11 +59,7 @@ public final class TrainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     CifarVariant variant = data.variant();
     ResNetSpec resnet = data.spec();
-    LearningRateSchedule schedule = new LearningRateSchedule(learningRate, decayPoints, decayRate, trainEpoch);
-    TrainStep.Config stepConfig = new TrainStep.Config(weightDecay, batchSize, accum, 1);
-    if (trainEpoch < 1) {
-      throw new IllegalArgumentException("--train_epoch must be at least 1, got " + trainEpoch);
-    }
+    FineTuning.Settings settings = loop.settings();
     CifarSplits splits = data.read();
     RunDirectory.prepare(trainPath, "--train_path", resume, overwrite);
     RunState state = resume ? RunState.read(trainPath) : RunState.fresh();
@@ -110,9 +68,7 @@ public final class TrainCommand implements Callable<Integer> {
     SessionOptions options = device.sessionOptions();
     long start = System.nanoTime();
     try (ResNetModel model = openModel(resnet, options)) {
-      TrainStep step = new TrainStep(model, stepConfig);
-      FineTuning.Settings settings =
-          new FineTuning.Settings(trainEpoch, batchSize, valBatchSize, schedule, seed, doLog, perImageCrop);
+      TrainStep step = new TrainStep(model, loop.stepConfig());
       if (resume) {
         err.printf(Locale.ROOT, "resuming %s at epoch %d (step %d)%n", trainPath, state.epoch(), state.step());
       }
@@ -126,7 +82,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   private ResNetModel openModel(ResNetSpec resnet, SessionOptions options) throws java.io.IOException {
     if (trainedParam == null) {
-      return ResNetModel.create(ResNetArchitecture.of(resnet), options, seed + 1);
+      return ResNetModel.create(ResNetArchitecture.of(resnet), options, loop.seed + 1);
     }
     Map<String, FloatArray> weights = WeightFiles.read(trainedParam);
     return ResNetModel.withWeights(

@@ -1,0 +1,82 @@
+package dev.ekg.cli;
+
+import dev.ekg.pipeline.FineTuning;
+import dev.ekg.train.LearningRateSchedule;
+import dev.ekg.train.TrainStep;
+import picocli.CommandLine.Option;
+
+/**
+ * The training-loop flags of {@code train} and {@code train_cifar}. The two reference scripts give
+ * some of them different defaults (§1.1, §1.3, §5.5), so each command starts from its own
+ * {@link Defaults}; picocli shows the field values as the defaults in the help.
+ */
+final class FineTuningOptions {
+  /** The defaults that differ between the reference's {@code train.py} and {@code train_cifar.py}. */
+  record Defaults(double learningRate, double[] decayPoints, double decayRate, float weightDecay, int valBatchSize,
+      long seed) {}
+
+  /** HEAD's standalone {@code train.py} (§5.5). */
+  static final Defaults TRAIN = new Defaults(5e-2, new double[] {.3, .6, .9}, .1, 1e-4f, 250, 0);
+
+  /** What {@code train_cifar.py} forwards to its fine-tuning (§1.1, §5.5). */
+  static final Defaults TRAIN_CIFAR = new Defaults(1e-2, new double[] {.3, .6, .8}, .2, 5e-4f, 256, 1);
+
+  @Option(names = "--learning_rate", description = "base learning rate (default: ${DEFAULT-VALUE})")
+  double learningRate;
+
+  @Option(names = "--decay_points", arity = "1..*",
+      description = "epochs (or fractions of --train_epoch when < 1) where the rate decays (default: ${DEFAULT-VALUE})")
+  double[] decayPoints;
+
+  @Option(names = "--decay_rate", description = "factor applied at each decay point (default: ${DEFAULT-VALUE})")
+  double decayRate;
+
+  @Option(names = "--weight_decay", description = "coupled L2 on every trainable variable (default: ${DEFAULT-VALUE})")
+  float weightDecay;
+
+  @Option(names = "--batch_size", description = "images per training step (default: ${DEFAULT-VALUE})")
+  int batchSize = 128;
+
+  @Option(names = "--val_batch_size",
+      description = "images per evaluation batch: the per-epoch test, and train_cifar's memory bank (default: ${DEFAULT-VALUE})")
+  int valBatchSize;
+
+  @Option(names = "--train_epoch", description = "epochs (default: ${DEFAULT-VALUE})")
+  int trainEpoch = 100;
+
+  @Option(names = "--seed", description = "data order and augmentation, and the initial weights of a network trained from scratch (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--accum", description = "gradient-accumulation chunks per batch (default: ${DEFAULT-VALUE})")
+  int accum = 1;
+
+  @Option(names = "--do_log", description = "print a progress line every N steps, 0 = never (default: ${DEFAULT-VALUE})")
+  int doLog = 200;
+
+  @Option(names = "--per_image_crop",
+      description = "draw a crop offset per image instead of the reference's one per batch (default: ${DEFAULT-VALUE})")
+  boolean perImageCrop = false;
+
+  FineTuningOptions(Defaults defaults) {
+    learningRate = defaults.learningRate();
+    decayPoints = defaults.decayPoints().clone();
+    decayRate = defaults.decayRate();
+    weightDecay = defaults.weightDecay();
+    valBatchSize = defaults.valBatchSize();
+    seed = defaults.seed();
+  }
+
+  /** The loop's settings; fails with the flag's name when --train_epoch is below 1. */
+  FineTuning.Settings settings() {
+    if (trainEpoch < 1) {
+      throw new IllegalArgumentException("--train_epoch must be at least 1, got " + trainEpoch);
+    }
+    return new FineTuning.Settings(trainEpoch, batchSize, valBatchSize,
+        new LearningRateSchedule(learningRate, decayPoints, decayRate, trainEpoch), seed, doLog, perImageCrop);
+  }
+
+  /** The step's weight decay, loss divisor and accumulation, on one replica. */
+  TrainStep.Config stepConfig() {
+    return new TrainStep.Config(weightDecay, batchSize, accum, 1);
+  }
+}
