@@ -42,8 +42,7 @@ public final class TrainCifarCommand implements Callable<Integer> {
 
   @CommandLine.Mixin private DeviceOptions device = new DeviceOptions();
 
-  @Option(names = "--train_path", description = "output directory (default: ${DEFAULT-VALUE})")
-  Path trainPath = Path.of("runs", "ekg");
+  @CommandLine.Mixin private RunDirectory run = new RunDirectory(Path.of("runs", "ekg"));
 
   @Option(names = "--trained_param", description = "the trained network to prune (.pkl or checkpoint prefix); needed by the search phase")
   Path trainedParam;
@@ -86,15 +85,6 @@ public final class TrainCifarCommand implements Callable<Integer> {
   @Option(names = "--phase", description = "all, or one phase alone from the previous phase's files: search, prune, finetune (default: ${DEFAULT-VALUE})")
   Phase phase = Phase.all;
 
-  @Option(names = "--resume", description = "continue the run in --train_path: finished phases are skipped, fine-tuning resumes from its last epoch (default: ${DEFAULT-VALUE})")
-  boolean resume = false;
-
-  @Option(names = "--overwrite", description = "empty a non-empty --train_path first (default: ${DEFAULT-VALUE})")
-  boolean overwrite = false;
-
-  @Option(names = "--setting", hidden = true, description = "accepted and ignored, as in the reference")
-  String setting;
-
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -108,8 +98,8 @@ public final class TrainCifarCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--trained_param is required: the search prunes a trained network");
     }
     CifarSplits splits = data.read();
-    boolean continuing = resume || phase != Phase.all && phase != Phase.search;
-    RunDirectory.prepare(trainPath, "--train_path", continuing, overwrite);
+    boolean resume = run.resume;
+    Path trainPath = run.prepare(resume || phase != Phase.all && phase != Phase.search);
     ArgumentsFile.write(spec, trainPath);
 
     SessionOptions session = device.sessionOptions();

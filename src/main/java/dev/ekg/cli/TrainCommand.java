@@ -36,22 +36,12 @@ public final class TrainCommand implements Callable<Integer> {
 
   @CommandLine.Mixin private DeviceOptions device = new DeviceOptions();
 
-  @Option(names = "--train_path", description = "output directory (default: ${DEFAULT-VALUE})")
-  Path trainPath = Path.of("runs", "train");
+  @CommandLine.Mixin private RunDirectory run = new RunDirectory(Path.of("runs", "train"));
 
   @Option(names = "--trained_param", description = "weights to start from (.pkl or checkpoint prefix); none = train from scratch with the reference's initialisers")
   Path trainedParam;
 
   @CommandLine.Mixin private FineTuningOptions loop = new FineTuningOptions(FineTuningOptions.TRAIN);
-
-  @Option(names = "--resume", description = "continue the run in --train_path from its last checkpoint (default: ${DEFAULT-VALUE})")
-  boolean resume = false;
-
-  @Option(names = "--overwrite", description = "empty a non-empty --train_path first (default: ${DEFAULT-VALUE})")
-  boolean overwrite = false;
-
-  @Option(names = "--setting", hidden = true, description = "accepted and ignored, as in the reference")
-  String setting;
 
   @Override
   public Integer call() throws Exception {
@@ -61,7 +51,8 @@ public final class TrainCommand implements Callable<Integer> {
     ResNetSpec resnet = data.spec();
     FineTuning.Settings settings = loop.settings();
     CifarSplits splits = data.read();
-    RunDirectory.prepare(trainPath, "--train_path", resume, overwrite);
+    boolean resume = run.resume;
+    Path trainPath = run.prepare(resume);
     RunState state = resume ? RunState.read(trainPath) : RunState.fresh();
     ArgumentsFile.write(spec, trainPath);
 
