@@ -66,11 +66,8 @@ final class FineTuningOptions {
     seed = defaults.seed();
   }
 
-  /** The loop's settings; fails with the flag's name when --train_epoch is below 1. */
+  /** The loop's settings; fails with the flag's name when a count is out of range. */
   FineTuning.Settings settings() {
-    if (trainEpoch < 1) {
-      throw new IllegalArgumentException("--train_epoch must be at least 1, got " + trainEpoch);
-    }
     return new FineTuning.Settings(trainEpoch, batchSize, valBatchSize,
         new LearningRateSchedule(learningRate, decayPoints, decayRate, trainEpoch), seed, doLog, perImageCrop);
   }

@@ -3,9 +3,7 @@ package dev.ekg.cli;
 import dev.ekg.data.CifarSplits;
 import dev.ekg.data.CifarVariant;
 import dev.ekg.model.ResNetSpec;
-import dev.ekg.nn.SessionOptions;
 import dev.ekg.pipeline.EkgPipeline;
-import dev.ekg.pipeline.FineTuning;
 import dev.ekg.pipeline.RunState;
 import dev.ekg.pipeline.SearchHistoryFile;
 import dev.ekg.prune.EkgSearch;
@@ -91,23 +89,19 @@ public final class TrainCifarCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     CifarVariant variant = data.variant();
     ResNetSpec resnet = data.spec();
-    EkgSearch.Settings search = new EkgSearch.Settings(searchTargetRate, searchStep, pruningCost);
-    FineTuning.Settings fineTuning = loop.settings();
     boolean runsSearch = phase == Phase.all || phase == Phase.search;
     if (runsSearch && trainedParam == null) {
       throw new IllegalArgumentException("--trained_param is required: the search prunes a trained network");
     }
-    CifarSplits splits = data.read();
     boolean resume = run.resume;
-    Path trainPath = run.prepare(resume || phase != Phase.all && phase != Phase.search);
+    Path trainPath = run.path;
+    EkgPipeline.Settings settings = new EkgPipeline.Settings(resnet, variant, trainedParam, trainPath,
+        device.sessionOptions(), new EkgSearch.Settings(searchTargetRate, searchStep, pruningCost), searchBatchSize,
+        searchValPerClass, searchTrainPerClass, numTeacher, knowledge, loop.stepConfig(), loop.settings());
+    CifarSplits splits = data.read();
+    run.prepare(resume || phase != Phase.all && phase != Phase.search);
     ArgumentsFile.write(spec, trainPath);
-
-    SessionOptions session = device.sessionOptions();
-    EkgPipeline pipeline = new EkgPipeline(
-        new EkgPipeline.Settings(resnet, variant, trainedParam, trainPath, session, search, searchBatchSize,
-            searchValPerClass, searchTrainPerClass, numTeacher, knowledge,
-            loop.stepConfig(), fineTuning),
-        splits, out, err);
+    EkgPipeline pipeline = new EkgPipeline(settings, splits, out, err);
 
     double searchSeconds = 0;
     double pruneSeconds = 0;

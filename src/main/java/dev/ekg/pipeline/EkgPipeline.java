@@ -66,7 +66,14 @@ public final class EkgPipeline {
   public record Settings(
       ResNetSpec spec, CifarVariant variant, Path trainedParam, Path runDir, SessionOptions session,
       EkgSearch.Settings search, int searchBatchSize, int valPerClass, int trainPerClass, int numTeacher,
-      boolean knowledge, TrainStep.Config step, FineTuning.Settings fineTuning) {}
+      boolean knowledge, TrainStep.Config step, FineTuning.Settings fineTuning) {
+    public Settings {
+      FineTuning.atLeast("--search_batch_size", searchBatchSize, 1);
+      FineTuning.atLeast("--search_val_per_class", valPerClass, 1);
+      FineTuning.atLeast("--search_train_per_class", trainPerClass, 1);
+      FineTuning.atLeast("--num_teacher", numTeacher, 1);
+    }
+  }
 
   private final Settings settings;
   private final CifarSplits data;

@@ -38,10 +38,24 @@ public final class FineTuning {
   public record Settings(
       int epochs, int batchSize, int valBatchSize, LearningRateSchedule schedule, long seed, int doLog,
       boolean perImageCrop, FloatArray memoryBank) {
+    public Settings {
+      atLeast("--train_epoch", epochs, 1);
+      atLeast("--batch_size", batchSize, 1);
+      atLeast("--val_batch_size", valBatchSize, 1);
+      atLeast("--do_log", doLog, 0);
+    }
+
     public Settings(
         int epochs, int batchSize, int valBatchSize, LearningRateSchedule schedule, long seed, int doLog,
         boolean perImageCrop) {
       this(epochs, batchSize, valBatchSize, schedule, seed, doLog, perImageCrop, null);
+    }
+  }
+
+  /** Fails with the flag's name before any work starts, not in the middle of a run. */
+  static void atLeast(String flag, int value, int min) {
+    if (value < min) {
+      throw new IllegalArgumentException(flag + " must be at least " + min + ", got " + value);
     }
   }
 

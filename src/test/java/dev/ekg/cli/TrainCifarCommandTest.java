@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** End to end on a small synthetic CIFAR: train a ResNet-20, prune it with EKG, test both. */
 class TrainCifarCommandTest {
@@ -186,5 +188,20 @@ class TrainCifarCommandTest {
         .execute("train_cifar", "--arch", "ResNet-20", "--data_path", data.toString(), "--train_path",
             empty.toString(), "--phase", "prune"));
     assertTrue(err.toString().contains("search_history.json is missing: run the search phase first"), err.toString());
+  }
+
+  /** A count out of range fails before the data is read or --train_path is touched. */
+  @ParameterizedTest
+  @CsvSource({"--num_teacher, 0, 1", "--search_batch_size, 0, 1", "--search_val_per_class, 0, 1",
+      "--search_train_per_class, -2, 1", "--val_batch_size, -1, 1", "--batch_size, 0, 1", "--accum, 0, 1",
+      "--train_epoch, 0, 1", "--do_log, -1, 0"})
+  void aBadCountStopsBeforeAnyWork(String flag, int value, int min) {
+    StringWriter err = new StringWriter();
+    Path untouched = dir.resolve("bad" + flag);
+    assertEquals(2, Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err, true))
+        .execute("train_cifar", "--arch", "ResNet-20", "--trained_param", "missing.pkl", "--data_path",
+            dir.resolve("no-data").toString(), "--train_path", untouched.toString(), flag, String.valueOf(value)));
+    assertTrue(err.toString().contains(flag + " must be at least " + min + ", got " + value), err.toString());
+    assertTrue(Files.notExists(untouched), untouched + " was created");
   }
 }
