@@ -50,6 +50,7 @@ public final class TrainCommand implements Callable<Integer> {
     CifarVariant variant = data.variant();
     ResNetSpec resnet = data.spec();
     FineTuning.Settings settings = loop.settings();
+    TrainStep.Config stepConfig = loop.stepConfig();
     CifarSplits splits = data.read();
     boolean resume = run.resume;
     Path trainPath = run.prepare(resume);
@@ -59,7 +60,7 @@ public final class TrainCommand implements Callable<Integer> {
     SessionOptions options = device.sessionOptions();
     long start = System.nanoTime();
     try (ResNetModel model = openModel(resnet, options)) {
-      TrainStep step = new TrainStep(model, loop.stepConfig());
+      TrainStep step = new TrainStep(model, stepConfig);
       if (resume) {
         err.printf(Locale.ROOT, "resuming %s at epoch %d (step %d)%n", trainPath, state.epoch(), state.step());
       }
