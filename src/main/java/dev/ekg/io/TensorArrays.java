@@ -1,5 +1,6 @@
 package dev.ekg.io;
 
+import java.util.Arrays;
 import org.tensorflow.ndarray.FloatNdArray;
 import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.ndarray.Shape;
@@ -21,6 +22,15 @@ public final class TensorArrays {
   /** A new tensor holding a copy of {@code array}; the caller closes it. */
   public static TFloat32 toTensor(FloatArray array) {
     return TFloat32.tensorOf(shapeOf(array.shape()), DataBuffers.of(array.data(), true, false));
+  }
+
+  /**
+   * A new {@code [count, rowLength]} tensor holding rows {@code first … first+count−1} of the
+   * row-major {@code rows}; the caller closes it.
+   */
+  public static TFloat32 rows(float[] rows, int rowLength, int first, int count) {
+    float[] part = Arrays.copyOfRange(rows, first * rowLength, (first + count) * rowLength);
+    return TFloat32.tensorOf(Shape.of(count, rowLength), DataBuffers.of(part, true, false));
   }
 
   public static FloatNdArray toNdArray(FloatArray array) {

@@ -14,11 +14,13 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.GraphDef;
@@ -50,7 +52,7 @@ public final class ResNetModel implements TrainableModel, AutoCloseable {
     int side = architecture.spec().inputSize();
     this.images =
         tf.withName(IMAGES)
-            .placeholder(TFloat32.class, Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, side, side, 3)));
+            .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, side, side, 3)));
     for (BnMode mode : BnMode.values()) {
       Forward forward = network.forward(tf, images, mode);
       forwards.put(mode, forward);
@@ -115,7 +117,7 @@ public final class ResNetModel implements TrainableModel, AutoCloseable {
   }
 
   public static String logitsName(BnMode mode) {
-    return "logits_bn_" + mode.name().toLowerCase(java.util.Locale.ROOT);
+    return "logits_bn_" + mode.name().toLowerCase(Locale.ROOT);
   }
 
   public ResNetGraph network() {

@@ -1,5 +1,6 @@
 package dev.ekg.nn;
 
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
 import org.tensorflow.exceptions.TensorFlowException;
@@ -26,8 +27,8 @@ public final class Accelerators {
 
   private static boolean probe() {
     try (Graph g = new Graph()) {
-      Ops tf = Ops.create(g).withDevice(org.tensorflow.DeviceSpec.newBuilder()
-          .deviceType(org.tensorflow.DeviceSpec.DeviceType.GPU).deviceIndex(0).build());
+      Ops tf = Ops.create(g).withDevice(
+          DeviceSpec.newBuilder().deviceType(DeviceSpec.DeviceType.GPU).deviceIndex(0).build());
       var probe = tf.math.add(tf.constant(1f), tf.constant(1f));
       try (Session s = new Session(g, ConfigProto.newBuilder().setAllowSoftPlacement(false).build())) {
         s.runner().fetch(probe).run().close();

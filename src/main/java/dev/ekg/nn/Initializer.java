@@ -3,6 +3,7 @@ package dev.ekg.nn;
 import dev.ekg.io.TensorArrays;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.random.RandomStandardNormal;
 import org.tensorflow.op.random.TruncatedNormal;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt64;
@@ -40,8 +41,8 @@ public interface Initializer {
             tf.random.randomStandardNormal(
                 tf.constant(toLongs(shape)),
                 TFloat32.class,
-                org.tensorflow.op.random.RandomStandardNormal.seed(seed),
-                org.tensorflow.op.random.RandomStandardNormal.seed2(seed >>> 32)),
+                RandomStandardNormal.seed(seed),
+                RandomStandardNormal.seed2(seed >>> 32)),
             tf.constant(stddev));
   }
 

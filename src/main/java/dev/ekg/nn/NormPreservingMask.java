@@ -1,5 +1,6 @@
 package dev.ekg.nn;
 
+import java.util.Arrays;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.types.TFloat32;
@@ -26,7 +27,7 @@ final class NormPreservingMask {
   /** Reshapes a [C] mask so it broadcasts along {@code axis} of a rank-{@code rank} tensor. */
   static Operand<TFloat32> alongAxis(Ops tf, Operand<TFloat32> mask, int axis, int rank) {
     long[] shape = new long[rank];
-    java.util.Arrays.fill(shape, 1L);
+    Arrays.fill(shape, 1L);
     shape[axis] = -1L;
     return tf.reshape(mask, tf.constant(shape));
   }

@@ -33,6 +33,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -142,9 +143,9 @@ public final class EkgPipeline {
     float[] images = normalization.normalize(subset, 0, subset.size()).data();
     int[] labels = subset.labels();
     for (int first = 0; first + batch <= subset.size(); first += batch) {
-      float[] x = java.util.Arrays.copyOfRange(images, first * CifarDataset.IMAGE_BYTES,
+      float[] x = Arrays.copyOfRange(images, first * CifarDataset.IMAGE_BYTES,
           (first + batch) * CifarDataset.IMAGE_BYTES);
-      int[] y = java.util.Arrays.copyOfRange(labels, first, first + batch);
+      int[] y = Arrays.copyOfRange(labels, first, first + batch);
       float loss = step.run(x, y, batch, WARMUP_LEARNING_RATE).loss();
       progress.printf(Locale.ROOT, "warm-up step %d: loss %.4f%n", first / batch + 1, loss);
     }
@@ -168,7 +169,7 @@ public final class EkgPipeline {
         masks.add(candidates.get(t).masks());
       }
       out.printf(Locale.ROOT, "memory bank: teachers %s of %d interim networks%n",
-          java.util.Arrays.toString(teachers), candidates.size());
+          Arrays.toString(teachers), candidates.size());
       FloatArray bank = MemoryBank.build(model, data.train(), normalization, settings.fineTuning().valBatchSize(), masks);
       NpyFile.write(file(knowledgeFile()), bank);
     }

@@ -5,6 +5,7 @@ import dev.ekg.data.Normalization;
 import dev.ekg.data.SequentialBatches;
 import dev.ekg.io.BatchTensors;
 import dev.ekg.model.ResNetModel;
+import java.util.stream.IntStream;
 
 /**
  * Re-estimates a freshly pruned network's BN moving statistics, which still describe the unpruned
@@ -19,7 +20,7 @@ public final class BatchNormRecalibration {
 
   public static void run(ResNetModel model, CifarDataset train, Normalization normalization, int batchSize,
       int batches) {
-    CifarDataset head = train.subset(java.util.stream.IntStream.range(0,
+    CifarDataset head = train.subset(IntStream.range(0,
         Math.min(train.size(), batches * batchSize)).toArray());
     try (BatchTensors tensors = new BatchTensors(model.exampleShape())) {
       SequentialBatches.forEach(head, normalization, batchSize,

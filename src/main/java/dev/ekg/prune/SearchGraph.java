@@ -6,6 +6,7 @@ import dev.ekg.model.Forward;
 import dev.ekg.model.ResNetModel;
 import dev.ekg.nn.BnMode;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -130,10 +131,8 @@ public final class SearchGraph implements ImportanceScorer {
     int classes = model.numClasses();
     int start = set.batchStart(batch);
     int n = set.batchLength(batch);
-    try (TInt32 y = TInt32.vectorOf(java.util.Arrays.copyOfRange(set.labels(), start, start + n));
-        TFloat32 k = TFloat32.tensorOf(org.tensorflow.ndarray.Shape.of(n, classes),
-            org.tensorflow.ndarray.buffer.DataBuffers.of(
-                java.util.Arrays.copyOfRange(knowledgeRows, start * classes, (start + n) * classes)))) {
+    try (TInt32 y = TInt32.vectorOf(Arrays.copyOfRange(set.labels(), start, start + n));
+        TFloat32 k = TensorArrays.rows(knowledgeRows, classes, start, n)) {
       Session.Runner runner = model.session().runner()
           .feed(model.images(), images.fill(set.images(), start, n))
           .feed(labels, y)

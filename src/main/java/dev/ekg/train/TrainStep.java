@@ -14,6 +14,7 @@ import dev.ekg.nn.VariableStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -198,10 +199,11 @@ public final class TrainStep {
     Session session = model.session();
     try (TFloat32 rate = TFloat32.scalarOf(lr)) {
       for (int k = 0; k < config.accum(); k++) {
-        int[] chunkLabels = java.util.Arrays.copyOfRange(batchLabels, k * chunk, (k + 1) * chunk);
+        int[] chunkLabels = Arrays.copyOfRange(batchLabels, k * chunk, (k + 1) * chunk);
         int views = config.views();
         try (TInt32 y = TInt32.vectorOf(chunkLabels);
-            TFloat32 bank = batchKnowledge == null ? null : knowledgeChunk(batchKnowledge, batch, k, chunk)) {
+            TFloat32 bank = batchKnowledge == null ? null
+                : TensorArrays.rows(batchKnowledge, batchKnowledge.length / batch, k * chunk, chunk)) {
           Session.Runner runner =
               session.runner()
                   .feed(model.images(), images.fill(batchImages, k * chunk * views, chunk * views))
@@ -224,20 +226,13 @@ public final class TrainStep {
     return new Outcome(lossSum, hits);
   }
 
-  private static TFloat32 knowledgeChunk(float[] rows, int batch, int k, int chunk) {
-    int rowLength = rows.length / batch;
-    float[] part = java.util.Arrays.copyOfRange(rows, k * chunk * rowLength, (k + 1) * chunk * rowLength);
-    return TFloat32.tensorOf(org.tensorflow.ndarray.Shape.of(chunk, rowLength),
-        org.tensorflow.ndarray.buffer.DataBuffers.of(part, true, false));
-  }
-
   /**
    * The gradients of the loss of one batch, before weight decay, keyed by variable key; runs no
    * update of any kind. For checks against the reference and diagnostics.
    */
   public Map<String, FloatArray> lossGradients(float[] batchImages, int[] batchLabels, int batch) {
     Session.Runner runner;
-    try (TInt32 y = TInt32.vectorOf(java.util.Arrays.copyOf(batchLabels, batch))) {
+    try (TInt32 y = TInt32.vectorOf(Arrays.copyOf(batchLabels, batch))) {
       runner = model.session().runner().feed(model.images(), images.fill(batchImages, batch)).feed(labels, y);
       lossGradients.forEach(runner::fetch);
       Map<String, FloatArray> out = new LinkedHashMap<>();

@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -54,6 +55,7 @@ class TrainStepGoldenTest {
    * that measured error: we are never further from the oracle than the oracle is from exact.
    */
   @Test
+  @Tag("kernel-sensitive")
   void pretrainedResNet56GradientsMatchWithinFloat32Precision() throws IOException {
     Map<String, FloatArray> weights = PickleWeights.read(Goldens.pretrainedResNet56());
     ResNetSpec spec = ResNetSpec.of("ResNet-56", 10);
