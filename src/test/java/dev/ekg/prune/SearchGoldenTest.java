@@ -83,10 +83,10 @@ class SearchGoldenTest {
   /**
    * Per gate within 1e-4 or three times the oracle's own float32 error on the oracle's kernels
    * (Eigen). TensorFlow's default oneDNN kernels are less accurate on this ill-conditioned problem
-   * and depend on the process's history (kernels cached for other thread counts): 0.6 % at gates
-   * 24–27 with the oracle's masks in a fresh JVM, where Eigen is within 5e-6 of both the oracle
-   * and float64, and up to 1.5 % on any gate after another test's training sessions; there every
-   * gate is held to 2 % (README, "Numerics").
+   * and depend on the process's history (kernels cached with the thread count of the session that
+   * built them): 0.6 % at gates 24–27 with the oracle's masks in a fresh JVM, where Eigen is within
+   * 5e-6 of both the oracle and float64, and up to 1.5 % on any gate after a one-thread session;
+   * there every gate is held to 2 % (README, "Numerics").
    */
   @Test
   void importanceScoresOfAll30Gates() {
