@@ -28,6 +28,8 @@ import dev.ekg.prune.SubNetwork;
 import dev.ekg.prune.TeacherSelection;
 import dev.ekg.prune.ValidationSet;
 import dev.ekg.train.TrainStep;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -170,8 +172,7 @@ public final class EkgPipeline {
       }
       out.printf(Locale.ROOT, "memory bank: teachers %s of %d interim networks%n",
           Arrays.toString(teachers), candidates.size());
-      FloatArray bank = MemoryBank.build(model, data.train(), normalization, settings.fineTuning().valBatchSize(), masks);
-      NpyFile.write(file(knowledgeFile()), bank);
+      NpyFile.write(file(knowledgeFile()), memoryBank(model, masks));
     }
     GatePlan plan = GatePlan.of(arch);
     int[][] kept = PhysicalPruning.keptIndices(last.masks());
@@ -194,7 +195,35 @@ public final class EkgPipeline {
     out.printf(Locale.ROOT, "Pruned params: %.4fM, Pruned FLOPS: %.4fM (%.2f %% of %.4fM)%n",
         after.paramsMillions(), after.flopsMillions(), 100.0 * after.flops() / before.flops(), before.flopsMillions());
     out.flush();
+    new MemoryBankParts(settings.runDir()).clear();
     return (System.nanoTime() - start) / 1e9;
+  }
+
+  /** The teachers' logits, each reused from memory_bank/ when a killed prune phase left it there. */
+  private FloatArray memoryBank(ResNetModel model, List<float[][]> teacherMasks) throws IOException {
+    MemoryBankParts parts = new MemoryBankParts(settings.runDir());
+    int batchSize = settings.fineTuning().valBatchSize();
+    byte[] weights = Files.readAllBytes(file(WARMED_PARAMS));
+    List<FloatArray> logits = new ArrayList<>();
+    for (float[][] masks : teacherMasks) {
+      ByteArrayOutputStream identity = new ByteArrayOutputStream();
+      try (DataOutputStream o = new DataOutputStream(identity)) {
+        o.write(weights);
+        o.writeInt(batchSize);
+        for (int label : data.train().labels()) {
+          o.writeInt(label);
+        }
+        for (float[] gate : masks) {
+          o.writeInt(gate.length);
+          for (float m : gate) {
+            o.writeFloat(m);
+          }
+        }
+      }
+      logits.add(parts.get(identity.toByteArray(),
+          () -> MemoryBank.teacherLogits(model, data.train(), normalization, batchSize, masks)));
+    }
+    return MemoryBank.stack(logits);
   }
 
   /** Phase 3 (§6.8, §5.2): fine-tunes the slimmed network; returns its wall time in seconds. */

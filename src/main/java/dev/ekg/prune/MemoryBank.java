@@ -7,6 +7,7 @@ import dev.ekg.io.BatchTensors;
 import dev.ekg.io.FloatArray;
 import dev.ekg.model.ResNetModel;
 import dev.ekg.nn.BnMode;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,29 +19,40 @@ public final class MemoryBank {
   private MemoryBank() {}
 
   /**
-   * @param model the gated model holding the (warmed-up) weights
-   * @param teachers each teacher's gate masks
+   * One teacher's logits {@code [N, classes]} on {@code train} in dataset order.
+   *
+   * @param model the gated model holding the (warmed-up) weights; its masks are set to {@code masks}
    */
-  public static FloatArray build(
-      ResNetModel model, CifarDataset train, Normalization normalization, int batchSize, List<float[][]> teachers) {
-    int n = train.size();
+  public static FloatArray teacherLogits(
+      ResNetModel model, CifarDataset train, Normalization normalization, int batchSize, float[][] masks) {
     int classes = model.numClasses();
-    int count = teachers.size();
-    float[] bank = new float[n * classes * count];
+    float[] logits = new float[train.size() * classes];
+    model.setMasks(masks);
     try (BatchTensors tensors = new BatchTensors(model.exampleShape())) {
-      for (int t = 0; t < count; t++) {
-        int teacher = t;
-        model.setMasks(teachers.get(t));
-        SequentialBatches.forEach(train, normalization, batchSize, (first, size, images, labels) -> {
-          float[] logits = model.logits(tensors.fill(images, size), BnMode.TRAIN).data();
-          for (int i = 0; i < size; i++) {
-            for (int c = 0; c < classes; c++) {
-              bank[((first + i) * classes + c) * count + teacher] = logits[i * classes + c];
-            }
-          }
-        });
+      SequentialBatches.forEach(train, normalization, batchSize, (first, size, images, labels) -> {
+        float[] z = model.logits(tensors.fill(images, size), BnMode.TRAIN).data();
+        System.arraycopy(z, 0, logits, first * classes, size * classes);
+      });
+    }
+    return new FloatArray(new int[] {train.size(), classes}, logits);
+  }
+
+  /** The bank {@code [N, classes, teachers]} from each teacher's {@code [N, classes]} logits, in order. */
+  public static FloatArray stack(List<FloatArray> teachers) {
+    int[] shape = teachers.get(0).shape();
+    int rows = shape[0] * shape[1];
+    int count = teachers.size();
+    float[] bank = new float[rows * count];
+    for (int t = 0; t < count; t++) {
+      if (!Arrays.equals(teachers.get(t).shape(), shape)) {
+        throw new IllegalArgumentException("teacher " + t + " has logits " + teachers.get(t).shapeString()
+            + ", teacher 0 " + Arrays.toString(shape));
+      }
+      float[] logits = teachers.get(t).data();
+      for (int r = 0; r < rows; r++) {
+        bank[r * count + t] = logits[r];
       }
     }
-    return new FloatArray(new int[] {n, classes, count}, bank);
+    return new FloatArray(new int[] {shape[0], shape[1], count}, bank);
   }
 }

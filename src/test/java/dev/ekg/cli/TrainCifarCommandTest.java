@@ -126,6 +126,27 @@ class TrainCifarCommandTest {
     assertArrayEquals(new int[] {480, 10, 3}, NpyFile.readFloat(run.resolve("CIFAR10_knowledge.npy")).shape());
     assertEquals(12, json(run.resolve("kept_channels.json")).size());
     assertTrue(pipelineOut.toString().contains("pruned:   params "), pipelineOut.toString());
+    assertTrue(Files.notExists(run.resolve("memory_bank")), "the per-teacher parts are removed once committed");
+  }
+
+  /** The prune phase alone, from the search's files, rebuilds the same memory bank and network. */
+  @Test
+  void thePrunePhaseAloneRebuildsTheSameBankAndNetwork() throws IOException {
+    Path again = dir.resolve("prune-again");
+    Files.createDirectories(again);
+    for (String name : List.of("warmed_params.pkl", "search_history.json")) {
+      Files.copy(run.resolve(name), again.resolve(name));
+    }
+    StringWriter err = new StringWriter();
+    assertEquals(0, Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err, true))
+        .execute("train_cifar", "--arch", "ResNet-20", "--data_path", data.toString(), "--train_path",
+            again.toString(), "--phase", "prune", "--num_teacher", "3", "--search_batch_size", "40",
+            "--val_batch_size", "100", "--threads", "1"), err.toString());
+    assertEquals(NpyFile.readFloat(run.resolve("CIFAR10_knowledge.npy")),
+        NpyFile.readFloat(again.resolve("CIFAR10_knowledge.npy")));
+    assertArrayEquals(Files.readAllBytes(run.resolve("kept_channels.json")),
+        Files.readAllBytes(again.resolve("kept_channels.json")));
+    assertTrue(Files.notExists(again.resolve("memory_bank")));
   }
 
   @Test
