@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # Times one ResNet-56 training step (batch 128, CIFAR 32x32, 10 classes: forward, backward, Keras
 # Nesterov momentum update, BN moving-average updates) in three implementations in the same session:
-#   ekg-java    ./ekg bench_train_step   (skipped with a message when the command is not available)
-#   tf-python   tools/bench/tf_python_step.py  (TensorFlow 2.21, tf.function graph mode)
-#   pytorch     tools/bench/torch_step.py      (PyTorch CPU, eager)
+#   ekg-java        ./ekg bench_train_step   (skipped with a message when the command is not available)
+#   ekg-java-eigen  the same on TensorFlow's Eigen CPU kernels (TF_ENABLE_ONEDNN_OPTS=0), with --eigen
+#   tf-python       tools/bench/tf_python_step.py  (TensorFlow 2.21, tf.function graph mode)
+#   pytorch         tools/bench/torch_step.py      (PyTorch CPU, eager)
 # interleaved A B C A B C … to spread machine drift, then writes
 # tools/bench/results/train_step_<date>.json (every run, host nproc and CPU model, the median of
 # each implementation's run medians, and the ratios tf-python/ekg-java and pytorch/ekg-java of those:
 # a ratio > 1 means Java is faster) and prints a table.
 #
 # Usage: tools/bench/run_train_step_bench.sh [--steps N] [--warmup W] [--batch B] [--rounds R]
-#                                            [--intra I] [--inter I] [--xla] [--no-java] [--out FILE]
+#                                            [--intra I] [--inter I] [--xla] [--no-java] [--eigen]
+#                                            [--no-python] [--out FILE]
 #   defaults: 20 steps, 5 warm-up, batch 128, 2 rounds, threads 0 (each framework's own choice).
 #   --xla: XLA for Java (--compile) and TensorFlow (--jit, reported as tf-python-xla).
+#   --eigen: also time ekg-java on Eigen kernels; --no-python: skip tf-python and pytorch.
 #   Extra peer flags: TF_BENCH_ARGS="--bn fused", TORCH_BENCH_ARGS="--channels-last".
 # Virtual environments (created with tools/reference/setup_venv.sh when missing):
 #   tools/reference/.venv (TensorFlow; EKG_REFERENCE_VENV) and tools/reference/.venv-torch (EKG_TORCH_VENV).
@@ -20,7 +23,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 ref="$root/tools/reference"
-steps=20 warmup=5 batch=128 rounds=2 intra=0 inter=0 xla=0 java=1 out=""
+steps=20 warmup=5 batch=128 rounds=2 intra=0 inter=0 xla=0 java=1 eigen=0 python=1 out=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --steps) steps=$2; shift 2 ;;
@@ -31,6 +34,8 @@ while [ $# -gt 0 ]; do
     --inter) inter=$2; shift 2 ;;
     --xla) xla=1; shift ;;
     --no-java) java=0; shift ;;
+    --eigen) eigen=1; shift ;;
+    --no-python) python=0; shift ;;
     --out) out=$2; shift 2 ;;
     -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run_train_step_bench.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
@@ -43,7 +48,7 @@ if [ ! -x "$tf_venv/bin/python" ]; then
   echo "== creating $tf_venv (TensorFlow)" >&2
   bash "$ref/setup_venv.sh" "$tf_venv"
 fi
-if [ ! -x "$torch_venv/bin/python" ]; then
+if [ "$python" = 1 ] && [ ! -x "$torch_venv/bin/python" ]; then
   echo "== creating $torch_venv (PyTorch CPU)" >&2
   bash "$ref/setup_venv.sh" "$torch_venv" "torch" "numpy>=2,<3"
 fi
@@ -83,7 +88,8 @@ run_one() {  # run_one ROUND IMPL COMMAND...: the JSON record goes to $work/<n>_
     tail -n 5 "$work/${n}.err" >&2 || true
     printf '{"impl": "%s", "error": "exit status non-zero, see stderr"}\n' "$impl" >"$file"
   fi
-  tail -n 1 "$file" | sed "s/^{/{\"round\": $round, /" >"$file.tmp" && mv "$file.tmp" "$file"
+  tail -n 1 "$file" | sed "s/^{/{\"round\": $round, /; s/\"impl\": *\"[^\"]*\"/\"impl\":\"$impl\"/" \
+    >"$file.tmp" && mv "$file.tmp" "$file"
   tail -n 1 "$file" | cut -c1-160 >&2
 }
 
@@ -93,12 +99,19 @@ for round in $(seq 1 "$rounds"); do
       --batch_size "$batch" --steps "$steps" --warmup "$warmup" --intra "$intra" --inter "$inter" \
       ${xla_java[@]+"${xla_java[@]}"}
   fi
-  run_one "$round" tf-python "$tf_venv/bin/python" "$here/tf_python_step.py" --batch "$batch" \
-    --steps "$steps" --warmup "$warmup" --intra "$intra" --inter "$inter" \
-    ${xla_tf[@]+"${xla_tf[@]}"} ${tf_extra[@]+"${tf_extra[@]}"}
-  run_one "$round" pytorch "$torch_venv/bin/python" "$here/torch_step.py" --batch "$batch" \
-    --steps "$steps" --warmup "$warmup" ${torch_threads[@]+"${torch_threads[@]}"} \
-    ${torch_extra[@]+"${torch_extra[@]}"}
+  if [ "$java" = 1 ] && [ "$eigen" = 1 ]; then
+    run_one "$round" ekg-java-eigen env TF_ENABLE_ONEDNN_OPTS=0 bash -c 'cd "$0" && exec ./ekg bench_train_step "$@"' \
+      "$root" --batch_size "$batch" --steps "$steps" --warmup "$warmup" --intra "$intra" --inter "$inter" \
+      ${xla_java[@]+"${xla_java[@]}"}
+  fi
+  if [ "$python" = 1 ]; then
+    run_one "$round" tf-python "$tf_venv/bin/python" "$here/tf_python_step.py" --batch "$batch" \
+      --steps "$steps" --warmup "$warmup" --intra "$intra" --inter "$inter" \
+      ${xla_tf[@]+"${xla_tf[@]}"} ${tf_extra[@]+"${tf_extra[@]}"}
+    run_one "$round" pytorch "$torch_venv/bin/python" "$here/torch_step.py" --batch "$batch" \
+      --steps "$steps" --warmup "$warmup" ${torch_threads[@]+"${torch_threads[@]}"} \
+      ${torch_extra[@]+"${torch_extra[@]}"}
+  fi
 done
 
 stamp=$(date +%Y%m%d-%H%M%S)
@@ -114,7 +127,7 @@ git_dirty=$( [ -n "$(git -C "$root" status --porcelain --untracked-files=no -- s
   && echo true || echo false)
 export BENCH_GIT="{\"commit\": \"$git_commit\", \"java_sources_modified\": $git_dirty}"
 export BENCH_WORK="$work" BENCH_OUT="$out" BENCH_CPU="$cpu_model" BENCH_NPROC="$nproc_n" \
-  BENCH_CONFIG="{\"batch\": $batch, \"steps\": $steps, \"warmup\": $warmup, \"rounds\": $rounds, \"intra\": $intra, \"inter\": $inter, \"xla\": $([ "$xla" = 1 ] && echo true || echo false), \"java_run\": $([ "$java" = 1 ] && echo true || echo false)}"
+  BENCH_CONFIG="{\"batch\": $batch, \"steps\": $steps, \"warmup\": $warmup, \"rounds\": $rounds, \"intra\": $intra, \"inter\": $inter, \"xla\": $([ "$xla" = 1 ] && echo true || echo false), \"java_run\": $([ "$java" = 1 ] && echo true || echo false), \"eigen\": $([ "$eigen" = 1 ] && echo true || echo false), \"python_peers\": $([ "$python" = 1 ] && echo true || echo false)}"
 "$tf_venv/bin/python" - <<'PY'
 import datetime, glob, json, os, platform, statistics
 

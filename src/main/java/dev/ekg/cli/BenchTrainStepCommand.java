@@ -6,6 +6,7 @@ import dev.ekg.io.AtomicFile;
 import dev.ekg.model.ResNetArchitecture;
 import dev.ekg.model.ResNetModel;
 import dev.ekg.model.ResNetSpec;
+import dev.ekg.nn.Accelerators;
 import dev.ekg.nn.SessionOptions;
 import dev.ekg.train.TrainStep;
 import java.io.PrintWriter;
@@ -103,6 +104,7 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
     record.put("intra", intra);
     record.put("inter", inter);
     record.put("tf_runtime", TensorFlow.version());
+    record.put("processor", Accelerators.processorLabel());
     String line = new ObjectMapper().writeValueAsString(record);
     PrintWriter out = spec.commandLine().getOut();
     out.println(line);
