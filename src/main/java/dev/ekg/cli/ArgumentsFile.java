@@ -1,12 +1,17 @@
 package dev.ekg.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ekg.io.AtomicFile;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine;
 
 /**
@@ -18,15 +23,70 @@ final class ArgumentsFile {
 
   private ArgumentsFile() {}
 
+  /** Flags a resumed run may change: where and how it runs, not what it computes. */
+  static final Set<String> FREE_ON_RESUME = Set.of("resume", "overwrite", "do_log", "threads", "gpu_id", "compile",
+      "phase", "data_path", "train_path", "setting");
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   static void write(CommandLine.Model.CommandSpec spec, Path dir) throws IOException {
-    Map<String, Object> args = new LinkedHashMap<>();
-    for (CommandLine.Model.OptionSpec o : spec.options()) {
-      if (!o.usageHelp() && !o.versionHelp()) {
-        Object value = o.getValue();
-        args.put(o.longestName().replaceFirst("^--", ""), value instanceof Path p ? p.toString() : value);
+    byte[] json = JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(arguments(spec));
+    AtomicFile.write(dir.resolve(FILE), o -> o.write(json));
+  }
+
+  /**
+   * Refuses to resume the run in {@code dir} with flags that change its result: a resumed run must
+   * continue the computation it interrupted. Flags missing from the saved file are not compared.
+   */
+  static void requireSameRun(CommandLine.Model.CommandSpec spec, Path dir) throws IOException {
+    Path file = dir.resolve(FILE);
+    if (!Files.isRegularFile(file)) {
+      return;
+    }
+    JsonNode saved = JSON.readTree(file.toFile());
+    List<String> changed = new ArrayList<>();
+    for (CommandLine.Model.OptionSpec o : flags(spec)) {
+      String name = name(o);
+      JsonNode before = saved.get(name);
+      JsonNode now = JSON.valueToTree(json(o));
+      boolean same = before == null || FREE_ON_RESUME.contains(name)
+          || (o.getValue() instanceof Path p ? samePath(before, p) : JSON.readTree(before.toString()).equals(
+              JSON.readTree(now.toString())));
+      if (!same) {
+        changed.add("--" + name + " " + before + " -> " + now);
       }
     }
-    byte[] json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(args);
-    AtomicFile.write(dir.resolve(FILE), o -> o.write(json));
+    if (!changed.isEmpty()) {
+      throw new IllegalArgumentException("--resume: the run in " + dir + " was started with other values ("
+          + String.join(", ", changed) + "); resume with the saved values (" + file
+          + ") or start a new run with --overwrite or another --train_path");
+    }
+  }
+
+  private static Map<String, Object> arguments(CommandLine.Model.CommandSpec spec) {
+    Map<String, Object> args = new LinkedHashMap<>();
+    for (CommandLine.Model.OptionSpec o : flags(spec)) {
+      args.put(name(o), json(o));
+    }
+    return args;
+  }
+
+  private static List<CommandLine.Model.OptionSpec> flags(CommandLine.Model.CommandSpec spec) {
+    return spec.options().stream().filter(o -> !o.usageHelp() && !o.versionHelp()).toList();
+  }
+
+  private static String name(CommandLine.Model.OptionSpec o) {
+    return o.longestName().replaceFirst("^--", "");
+  }
+
+  private static Object json(CommandLine.Model.OptionSpec o) {
+    Object value = o.getValue();
+    return value instanceof Path p ? p.toString() : value;
+  }
+
+  /** The same file however it was spelled (relative to this directory, or absolute). */
+  private static boolean samePath(JsonNode saved, Path now) {
+    return saved.isTextual()
+        && Path.of(saved.asText()).toAbsolutePath().normalize().equals(now.toAbsolutePath().normalize());
   }
 }

@@ -99,6 +99,9 @@ public final class TrainCifarCommand implements Callable<Integer> {
         device.sessionOptions(), new EkgSearch.Settings(searchTargetRate, searchStep, pruningCost), searchBatchSize,
         searchValPerClass, searchTrainPerClass, numTeacher, knowledge, loop.stepConfig(), loop.settings());
     CifarSplits splits = data.read();
+    if (resume) {
+      ArgumentsFile.requireSameRun(spec, trainPath);
+    }
     run.prepare(resume || phase != Phase.all && phase != Phase.search);
     ArgumentsFile.write(spec, trainPath);
     EkgPipeline pipeline = new EkgPipeline(settings, splits, out, err);

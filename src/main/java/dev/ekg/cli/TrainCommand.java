@@ -53,6 +53,9 @@ public final class TrainCommand implements Callable<Integer> {
     TrainStep.Config stepConfig = loop.stepConfig();
     CifarSplits splits = data.read();
     boolean resume = run.resume;
+    if (resume) {
+      ArgumentsFile.requireSameRun(spec, run.path);
+    }
     Path trainPath = run.prepare(resume);
     RunState state = resume ? RunState.read(trainPath) : RunState.fresh();
     ArgumentsFile.write(spec, trainPath);

@@ -83,6 +83,21 @@ class TrainCommandTest {
     assertEquals("keep", Files.readString(run.resolve("notes.txt")));
   }
 
+  @Test
+  void aResumeWithFlagsThatChangeTheResultIsRefused() throws IOException {
+    Path run = dir.resolve("changed");
+    assertEquals(0, run(trainArgs(run, 1)), err.toString());
+    String state = Files.readString(run.resolve(RunState.FILE));
+    String arguments = Files.readString(run.resolve(ArgumentsFile.FILE));
+    List<String> changed = new ArrayList<>(trainArgs(run, 1, "--resume", "--seed", "4"));
+    changed.set(changed.indexOf("--learning_rate") + 1, "0.1");
+    assertEquals(2, run(changed));
+    assertTrue(err.toString().contains("--resume: the run in " + run + " was started with other values (--learning_rate "
+        + "0.05 -> 0.1, --seed 0 -> 4)"), err.toString());
+    assertEquals(state, Files.readString(run.resolve(RunState.FILE)));
+    assertEquals(arguments, Files.readString(run.resolve(ArgumentsFile.FILE)));
+  }
+
   /**
    * A real kill: the run is a separate JVM, killed once its first epoch is committed. Every run is a
    * fresh JVM, as from the command line: oneDNN keeps process-wide state (its primitive cache) that
