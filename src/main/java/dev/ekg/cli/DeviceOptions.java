@@ -1,6 +1,8 @@
 package dev.ekg.cli;
 
+import dev.ekg.nn.Accelerators;
 import dev.ekg.nn.SessionOptions;
+import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -17,7 +19,16 @@ final class DeviceOptions {
       description = "intra-op threads; 0 = TensorFlow's choice, 1 = bit-reproducible runs (default: ${DEFAULT-VALUE})")
   int threads = 0;
 
-  SessionOptions sessionOptions() {
+  /**
+   * The session settings; says on {@code err} when --gpu_id lists GPUs that will stay idle: every
+   * graph runs on the first visible GPU, data-parallel replicas are not built yet.
+   */
+  SessionOptions sessionOptions(PrintWriter err) {
+    if (gpuIds.size() > 1 && Accelerators.gpuAvailable()) {
+      err.printf("warning: --gpu_id %s: every graph runs on GPU %d; data-parallel training over several GPUs "
+          + "is not implemented yet, the other GPUs stay idle%n", gpuIds, gpuIds.get(0));
+      err.flush();
+    }
     return new SessionOptions(XlaFlag.resolve(compile), gpuIds, threads, threads == 1 ? 1 : 0);
   }
 }

@@ -72,7 +72,7 @@ public final class TestCommand implements Callable<Integer> {
     Map<String, FloatArray> weights = WeightFiles.read(trainedParam);
     ResNetArchitecture architecture = ResNetArchitecture.fromWeights(resnet, weights, trainedParam.toString());
     CifarDataset test = data.read().test();
-    SessionOptions options = device.sessionOptions();
+    SessionOptions options = device.sessionOptions(spec.commandLine().getErr());
     try (ResNetModel model = ResNetModel.withWeights(architecture, weights, options)) {
       if (exportGraph != null) {
         GraphExport.write(model, exportGraph, resnet.archName() + "-" + variant.name());
