@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Weights in either of the tool's formats, keyed like the reference's {@code .pkl} files
@@ -36,6 +38,10 @@ public final class WeightFiles {
       });
       return out;
     }
+    if (Files.isDirectory(path)) {
+      throw new WeightFileException(path + " is a directory: pass a .pkl file or a checkpoint prefix in it"
+          + pickleFilesIn(path));
+    }
     if (!Files.isRegularFile(path)) {
       throw new WeightFileException(
           path + ": no such weight file (expected a .pkl file or a checkpoint prefix with "
@@ -53,6 +59,15 @@ public final class WeightFiles {
 
   private static String stripSuffix(String key) {
     return key.endsWith(PICKLE_SUFFIX) ? key.substring(0, key.length() - PICKLE_SUFFIX.length()) : key;
+  }
+
+  /** ", e.g. DIR/a.pkl or DIR/b.pkl" for the .pkl files directly in {@code dir}, or "". */
+  private static String pickleFilesIn(Path dir) throws IOException {
+    try (Stream<Path> entries = Files.list(dir)) {
+      List<String> pickles = entries.filter(p -> p.getFileName().toString().endsWith(".pkl") && Files.isRegularFile(p))
+          .map(Path::toString).sorted().toList();
+      return pickles.isEmpty() ? "" : ", e.g. " + String.join(" or ", pickles);
+    }
   }
 
   private static Path checkpointPrefix(Path path) {

@@ -95,10 +95,18 @@ class TestCommandTest {
   }
 
   @Test
-  void userErrorsAreOneLineWithExitCodeTwo() {
+  void userErrorsAreOneLineWithExitCodeTwo() throws IOException {
     assertEquals(2, run("test", "--trained_param", dir.resolve("nothing.pkl").toString(), "--data_path", data.toString()));
     assertTrue(err.toString().contains("nothing.pkl: no such weight file (expected a .pkl file or a checkpoint prefix"),
         err.toString());
+
+    Path runDir = dir.resolve("a-run");
+    assertTrue(runDir.toFile().mkdirs());
+    Files.writeString(runDir.resolve("trained_params.pkl"), "listed, not read");
+    err.getBuffer().setLength(0);
+    assertEquals(2, run("test", "--trained_param", runDir.toString(), "--data_path", data.toString()));
+    assertTrue(err.toString().contains(runDir + " is a directory: pass a .pkl file or a checkpoint prefix in it, e.g. "
+        + runDir.resolve("trained_params.pkl")), err.toString());
 
     assertEquals(2, run("test", "--trained_param", checkpoint.toString(), "--data_path", data.toString()));
     assertTrue(err.toString().contains("does not have") || err.toString().contains("missing key"), err.toString());
