@@ -48,10 +48,10 @@ final class ArgumentsFile {
     for (CommandLine.Model.OptionSpec o : flags(spec)) {
       String name = name(o);
       JsonNode before = saved.get(name);
-      JsonNode now = JSON.valueToTree(json(o));
+      // through JSON text, as the saved value went: numbers compare by value, not by Java type
+      JsonNode now = JSON.readTree(JSON.writeValueAsString(json(o)));
       boolean same = before == null || FREE_ON_RESUME.contains(name)
-          || (o.getValue() instanceof Path p ? samePath(before, p) : JSON.readTree(before.toString()).equals(
-              JSON.readTree(now.toString())));
+          || (o.getValue() instanceof Path p ? samePath(before, p) : before.equals(now));
       if (!same) {
         changed.add("--" + name + " " + before + " -> " + now);
       }
