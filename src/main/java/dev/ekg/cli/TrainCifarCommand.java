@@ -96,7 +96,7 @@ public final class TrainCifarCommand implements Callable<Integer> {
     boolean resume = run.resume;
     Path trainPath = run.path;
     EkgPipeline.Settings settings = new EkgPipeline.Settings(resnet, variant, trainedParam, trainPath,
-        device.sessionOptions(spec.commandLine().getErr()), new EkgSearch.Settings(searchTargetRate, searchStep, pruningCost), searchBatchSize,
+        device.sessionOptions(err), new EkgSearch.Settings(searchTargetRate, searchStep, pruningCost), searchBatchSize,
         searchValPerClass, searchTrainPerClass, numTeacher, knowledge, loop.stepConfig(), loop.settings());
     CifarSplits splits = data.read();
     if (resume) {

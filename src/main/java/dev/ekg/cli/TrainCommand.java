@@ -60,7 +60,7 @@ public final class TrainCommand implements Callable<Integer> {
     RunState state = resume ? RunState.read(trainPath) : RunState.fresh();
     ArgumentsFile.write(spec, trainPath);
 
-    SessionOptions options = device.sessionOptions(spec.commandLine().getErr());
+    SessionOptions options = device.sessionOptions(err);
     long start = System.nanoTime();
     try (ResNetModel model = openModel(resnet, options)) {
       TrainStep step = new TrainStep(model, stepConfig);

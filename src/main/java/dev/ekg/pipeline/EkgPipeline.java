@@ -195,33 +195,25 @@ public final class EkgPipeline {
     out.printf(Locale.ROOT, "Pruned params: %.4fM, Pruned FLOPS: %.4fM (%.2f %% of %.4fM)%n",
         after.paramsMillions(), after.flopsMillions(), 100.0 * after.flops() / before.flops(), before.flopsMillions());
     out.flush();
-    new MemoryBankParts(settings.runDir()).clear();
+    MemoryBankParts.clear(settings.runDir());
     return (System.nanoTime() - start) / 1e9;
   }
 
   /** The teachers' logits, each reused from memory_bank/ when a killed prune phase left it there. */
   private FloatArray memoryBank(ResNetModel model, List<float[][]> teacherMasks) throws IOException {
-    MemoryBankParts parts = new MemoryBankParts(settings.runDir());
     int batchSize = settings.fineTuning().valBatchSize();
-    byte[] weights = Files.readAllBytes(file(WARMED_PARAMS));
+    ByteArrayOutputStream context = new ByteArrayOutputStream();
+    try (DataOutputStream o = new DataOutputStream(context)) {
+      o.write(Files.readAllBytes(file(WARMED_PARAMS)));
+      o.writeInt(batchSize);
+      for (int label : data.train().labels()) {
+        o.writeInt(label);
+      }
+    }
+    MemoryBankParts parts = new MemoryBankParts(settings.runDir(), context.toByteArray());
     List<FloatArray> logits = new ArrayList<>();
     for (float[][] masks : teacherMasks) {
-      ByteArrayOutputStream identity = new ByteArrayOutputStream();
-      try (DataOutputStream o = new DataOutputStream(identity)) {
-        o.write(weights);
-        o.writeInt(batchSize);
-        for (int label : data.train().labels()) {
-          o.writeInt(label);
-        }
-        for (float[] gate : masks) {
-          o.writeInt(gate.length);
-          for (float m : gate) {
-            o.writeFloat(m);
-          }
-        }
-      }
-      logits.add(parts.get(identity.toByteArray(),
-          () -> MemoryBank.teacherLogits(model, data.train(), normalization, batchSize, masks)));
+      logits.add(parts.get(masks, () -> MemoryBank.teacherLogits(model, data.train(), normalization, batchSize, masks)));
     }
     return MemoryBank.stack(logits);
   }
