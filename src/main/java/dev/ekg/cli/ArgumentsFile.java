@@ -43,7 +43,16 @@ final class ArgumentsFile {
     if (!Files.isRegularFile(file)) {
       return;
     }
-    JsonNode saved = JSON.readTree(file.toFile());
+    JsonNode saved;
+    try {
+      saved = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new IOException(file + ": unreadable arguments of the run to resume (" + e.getMessage().lines().findFirst()
+          .orElse("") + "): restore the file or start over with --overwrite", e);
+    }
+    if (saved == null || !saved.isObject()) {
+      throw new IOException(file + ": expected a JSON object of the run's flags, got " + saved);
+    }
     List<String> changed = new ArrayList<>();
     for (CommandLine.Model.OptionSpec o : flags(spec)) {
       String name = name(o);

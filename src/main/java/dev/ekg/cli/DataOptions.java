@@ -1,5 +1,6 @@
 package dev.ekg.cli;
 
+import dev.ekg.data.CifarDataset;
 import dev.ekg.data.CifarReader;
 import dev.ekg.data.CifarSplits;
 import dev.ekg.data.CifarVariant;
@@ -32,5 +33,10 @@ final class DataOptions {
 
   CifarSplits read() throws IOException {
     return CifarReader.read(dataPath, variant());
+  }
+
+  /** The test split alone, for commands that never read the training files. */
+  CifarDataset readTest() throws IOException {
+    return CifarReader.readTest(dataPath, variant());
   }
 }

@@ -1,8 +1,10 @@
 package dev.ekg.cli;
 
+import dev.ekg.data.CifarDataset;
 import dev.ekg.pipeline.FineTuning;
 import dev.ekg.train.LearningRateSchedule;
 import dev.ekg.train.TrainStep;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
@@ -70,6 +72,14 @@ final class FineTuningOptions {
   FineTuning.Settings settings() {
     return new FineTuning.Settings(trainEpoch, batchSize, valBatchSize,
         new LearningRateSchedule(learningRate, decayPoints, decayRate, trainEpoch), seed, doLog, perImageCrop);
+  }
+
+  /** Fails naming the flag when a batch does not fit the training set of {@code dataPath}. */
+  void requireFits(CifarDataset train, Path dataPath) {
+    if (batchSize > train.size()) {
+      throw new IllegalArgumentException("--batch_size " + batchSize + " exceeds the " + train.size()
+          + " training images in --data_path " + dataPath);
+    }
   }
 
   /** The step's weight decay, loss divisor and accumulation, on one replica. */

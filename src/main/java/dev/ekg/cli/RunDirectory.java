@@ -1,15 +1,20 @@
 package dev.ekg.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.commons.io.file.PathUtils;
 import picocli.CommandLine.Option;
 
 /**
  * A command's output directory and the flags that say what to do with an old run in it, shared by
- * {@code train} and {@code train_cifar}: a new run is never mixed into an old one by accident.
+ * {@code train} and {@code train_cifar}: a new run is never mixed into an old one by accident, two
+ * runs never share one directory, and {@code --overwrite} never deletes what the run reads.
  */
 final class RunDirectory {
   @Option(names = "--train_path", description = "output directory (default: ${DEFAULT-VALUE})")
@@ -20,7 +25,9 @@ final class RunDirectory {
           + "also skips its finished phases and search steps (default: ${DEFAULT-VALUE})")
   boolean resume = false;
 
-  @Option(names = "--overwrite", description = "empty a non-empty --train_path first (default: ${DEFAULT-VALUE})")
+  @Option(names = "--overwrite",
+      description = "replace the run in a non-empty --train_path, once every check of the new run has passed "
+          + "(default: ${DEFAULT-VALUE})")
   boolean overwrite = false;
 
   @Option(names = "--setting", hidden = true, description = "accepted and ignored, as in the reference")
@@ -30,28 +37,92 @@ final class RunDirectory {
     path = defaultPath;
   }
 
-  /**
-   * Creates the directory if needed. A non-empty directory is an error unless {@code keep} (a
-   * resumed run, or a phase that reads the previous phase's files) or --overwrite (empty it first).
-   */
-  Path prepare(boolean keep) throws IOException {
+  /** Fails before any work when the flags contradict each other or --train_path is not a directory. */
+  void check(Map<String, Path> reads) throws IOException {
     if (resume && overwrite) {
       throw new IllegalArgumentException("--resume and --overwrite exclude each other");
     }
-    if (Files.isDirectory(path) && !isEmpty(path) && !keep) {
-      if (!overwrite) {
-        throw new IllegalArgumentException(
-            "--train_path " + path + " is not empty: pass --resume to continue the run there or --overwrite to start over");
+    OutputPaths.requireDirectoryOrAbsent("--train_path", path);
+    if (overwrite) {
+      Path run = real(path);
+      for (Map.Entry<String, Path> read : reads.entrySet()) {
+        if (read.getValue() != null && real(read.getValue()).startsWith(run)) {
+          throw new IllegalArgumentException("--overwrite would delete " + read.getKey() + " " + read.getValue()
+              + ", which this run reads: it is inside --train_path " + path + "; choose another --train_path");
+        }
       }
-      PathUtils.cleanDirectory(path);
     }
-    Files.createDirectories(path);
-    return path;
   }
 
-  private static boolean isEmpty(Path dir) throws IOException {
-    try (Stream<Path> entries = Files.list(dir)) {
-      return entries.findAny().isEmpty();
+  /**
+   * Creates and locks the directory, to be called once every check of the run has passed. A
+   * non-empty directory is an error unless {@code keep} (a resumed run, or a phase that reads the
+   * previous phase's files) or --overwrite (then emptied). A directory that holds only what a run
+   * leaves before its first commit ({@code arguments.json}, TensorBoard events, temporary files) is
+   * emptied: nothing of it could be resumed.
+   *
+   * @param reads the paths the run reads, by flag: --overwrite never deletes them
+   * @return the lock, held until the run ends
+   */
+  RunLock open(Map<String, Path> reads, boolean keep, PrintWriter notes) throws IOException {
+    check(reads);
+    Files.createDirectories(path);
+    RunLock lock = RunLock.acquire(path, "--train_path");
+    try {
+      List<Path> entries = entries();
+      if (!entries.isEmpty() && !keep) {
+        if (overwrite) {
+          delete(entries);
+        } else if (uncommittedStart(entries)) {
+          notes.println("--train_path " + path + " holds only the start of a run that committed nothing ("
+              + entries.stream().map(p -> p.getFileName().toString()).sorted().collect(Collectors.joining(", "))
+              + "): starting over");
+          delete(entries);
+        } else {
+          throw new IllegalArgumentException("--train_path " + path
+              + " is not empty: pass --resume to continue the run there or --overwrite to start over");
+        }
+      }
+      return lock;
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
     }
+  }
+
+  private List<Path> entries() throws IOException {
+    try (Stream<Path> entries = Files.list(path)) {
+      return entries.filter(p -> !p.getFileName().toString().equals(RunLock.FILE)).toList();
+    }
+  }
+
+  private static boolean uncommittedStart(List<Path> entries) throws IOException {
+    boolean hasArguments = false;
+    for (Path p : entries) {
+      String name = p.getFileName().toString();
+      hasArguments |= name.equals(ArgumentsFile.FILE);
+      boolean leftover = name.equals(ArgumentsFile.FILE) || name.startsWith("events.out.tfevents.")
+          || name.startsWith(".") && name.endsWith(".tmp") || Files.isDirectory(p) && PathUtils.isEmptyDirectory(p);
+      if (!leftover) {
+        return false;
+      }
+    }
+    return hasArguments;
+  }
+
+  private static void delete(List<Path> entries) throws IOException {
+    for (Path p : entries) {
+      PathUtils.delete(p);
+    }
+  }
+
+  /** The path with symbolic links resolved as far as it exists, so aliases of one file compare equal. */
+  private static Path real(Path p) throws IOException {
+    Path absolute = p.toAbsolutePath().normalize();
+    Path existing = absolute;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    return existing == null ? absolute : existing.toRealPath().resolve(existing.relativize(absolute));
   }
 }

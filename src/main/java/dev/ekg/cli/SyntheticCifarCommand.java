@@ -51,6 +51,7 @@ public final class SyntheticCifarCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "--train_per_class / --test_per_class: " + e.getMessage());
     }
+    OutputPaths.requireDirectoryOrAbsent("--data_path", dataPath);
     SyntheticCifar.Summary summary;
     try {
       summary = generator.write(dataPath, overwrite);

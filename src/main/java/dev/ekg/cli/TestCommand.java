@@ -13,9 +13,11 @@ import dev.ekg.model.ResNetSpec;
 import dev.ekg.nn.Accelerators;
 import dev.ekg.nn.BnMode;
 import dev.ekg.nn.Complexity;
+import dev.ekg.nn.NonFiniteException;
 import dev.ekg.nn.SessionOptions;
 import dev.ekg.pipeline.Evaluation;
 import dev.ekg.pipeline.Latency;
+import dev.ekg.pipeline.StopRequest;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -65,20 +67,27 @@ public final class TestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    StopRequest.install();
     PrintWriter out = spec.commandLine().getOut();
     BnMode mode = BnMode.parse(bnMode);
     CifarVariant variant = data.variant();
     ResNetSpec resnet = data.spec();
+    OutputPaths.requireWritableFile("--save_logits", saveLogits);
+    OutputPaths.requireDirectoryOrAbsent("--export_graph", exportGraph);
     Map<String, FloatArray> weights = WeightFiles.read(trainedParam);
     ResNetArchitecture architecture = ResNetArchitecture.fromWeights(resnet, weights, trainedParam.toString());
-    CifarDataset test = data.read().test();
+    CifarDataset test = data.readTest();
     SessionOptions options = device.sessionOptions(spec.commandLine().getErr());
     try (ResNetModel model = ResNetModel.withWeights(architecture, weights, options)) {
       if (exportGraph != null) {
         GraphExport.write(model, exportGraph, resnet.archName() + "-" + variant.name());
       }
-      Evaluation.Result result =
-          Evaluation.run(model, mode, test, Normalization.of(variant), valBatchSize, saveLogits != null);
+      Evaluation.Result result;
+      try {
+        result = Evaluation.run(model, mode, test, Normalization.of(variant), valBatchSize, saveLogits != null);
+      } catch (NonFiniteException e) {
+        throw e.in(trainedParam + " with --bn_mode " + bnMode);
+      }
       if (saveLogits != null) {
         NpyFile.write(saveLogits, result.logits());
       }

@@ -4,15 +4,18 @@ import dev.ekg.data.CifarSplits;
 import dev.ekg.data.CifarVariant;
 import dev.ekg.model.ResNetSpec;
 import dev.ekg.pipeline.EkgPipeline;
+import dev.ekg.pipeline.PhaseProgress;
 import dev.ekg.pipeline.RunState;
-import dev.ekg.pipeline.SearchHistoryFile;
+import dev.ekg.pipeline.StopRequest;
 import dev.ekg.prune.EkgSearch;
 import dev.ekg.prune.PruningCost;
 import dev.ekg.prune.SearchSubsets;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -58,7 +61,7 @@ public final class TrainCifarCommand implements Callable<Integer> {
       description = "accepted for compatibility; the search always runs in the search phase")
   boolean searching = true;
 
-  @Option(names = "--search_target_rate", description = "fraction of FLOPs to keep, in (0, 1] (default: ${DEFAULT-VALUE})")
+  @Option(names = "--search_target_rate", description = "fraction of FLOPs to keep, in (0, 1) (default: ${DEFAULT-VALUE})")
   double searchTargetRate = .45;
 
   @Option(names = "--search_step", description = "width decrement per search step (default: ${DEFAULT-VALUE})")
@@ -85,6 +88,7 @@ public final class TrainCifarCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    StopRequest.install();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     CifarVariant variant = data.variant();
@@ -94,39 +98,62 @@ public final class TrainCifarCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--trained_param is required: the search prunes a trained network");
     }
     boolean resume = run.resume;
+    boolean keep = resume || !runsSearch;
     Path trainPath = run.path;
     EkgPipeline.Settings settings = new EkgPipeline.Settings(resnet, variant, trainedParam, trainPath,
         device.sessionOptions(err), new EkgSearch.Settings(searchTargetRate, searchStep, pruningCost), searchBatchSize,
         searchValPerClass, searchTrainPerClass, numTeacher, knowledge, loop.stepConfig(), loop.settings());
+    Map<String, Path> reads = new LinkedHashMap<>();
+    reads.put("--data_path", data.dataPath);
+    reads.put("--trained_param", trainedParam);
+    run.check(reads);
     CifarSplits splits = data.read();
+    loop.requireFits(splits.train(), data.dataPath);
+    EkgPipeline pipeline = new EkgPipeline(settings, splits, out, err);
+    if (runsSearch) {
+      pipeline.checkSearchInputs();
+    } else if (phase == Phase.prune) {
+      pipeline.checkPruneInputs();
+    } else {
+      pipeline.checkFineTuneInputs();
+    }
     if (resume) {
       ArgumentsFile.requireSameRun(spec, trainPath);
     }
-    run.prepare(resume || phase != Phase.all && phase != Phase.search);
-    ArgumentsFile.write(spec, trainPath);
-    EkgPipeline pipeline = new EkgPipeline(settings, splits, out, err);
-
-    double searchSeconds = 0;
-    double pruneSeconds = 0;
-    double fineTuneSeconds = 0;
-    if (runsSearch && !(resume && Files.isRegularFile(trainPath.resolve(SearchHistoryFile.FILE)))) {
-      searchSeconds = pipeline.search(resume);
-      out.printf(Locale.ROOT, "searching_time: %.1f s%n", searchSeconds);
-    }
-    if ((phase == Phase.all || phase == Phase.prune)
-        && !(resume && Files.isRegularFile(trainPath.resolve(EkgPipeline.SLIMMED_PARAMS)))) {
-      pruneSeconds = pipeline.prune();
-      out.printf(Locale.ROOT, "memory_bank_and_pruning_time: %.1f s%n", pruneSeconds);
-    }
-    if (phase == Phase.all || phase == Phase.finetune) {
-      RunState state = Files.isRegularFile(trainPath.resolve(RunState.FILE)) && (resume || phase == Phase.finetune)
-          ? RunState.read(trainPath)
-          : RunState.fresh();
-      fineTuneSeconds = pipeline.fineTune(state);
-      out.printf(Locale.ROOT, "fine_tuning_time: %.1f s%n", fineTuneSeconds);
-      pipeline.summarize(searchSeconds, pruneSeconds, fineTuneSeconds);
+    try (RunLock lock = run.open(reads, keep, err)) {
+      ArgumentsFile.write(spec, trainPath);
+      PhaseProgress progress = keep ? PhaseProgress.read(trainPath) : PhaseProgress.none();
+      if (runsSearch) {
+        progress = runPhase(progress, EkgPipeline.SEARCH, "searching_time", () -> pipeline.search(resume), out);
+      }
+      if (phase == Phase.all || phase == Phase.prune) {
+        progress = runPhase(progress, EkgPipeline.PRUNE, "memory_bank_and_pruning_time", pipeline::prune, out);
+      }
+      if (phase == Phase.all || phase == Phase.finetune) {
+        boolean continues = Files.isRegularFile(trainPath.resolve(RunState.FILE)) && (resume || phase == Phase.finetune);
+        RunState state = continues ? RunState.read(trainPath) : RunState.fresh();
+        progress = runPhase(progress, EkgPipeline.FINETUNE, "fine_tuning_time", () -> pipeline.fineTune(state), out);
+        pipeline.summarize(progress);
+      }
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * Runs one phase unless --resume finds it finished, and prints its total time. A phase continues
+   * an interrupted one (its time adds up) only with --resume.
+   */
+  private PhaseProgress runPhase(
+      PhaseProgress progress, String name, String timeLabel, PhaseProgress.Body body, PrintWriter out)
+      throws Exception {
+    if (run.resume && progress.done(name)) {
+      return progress;
+    }
+    PhaseProgress next = progress.run(run.path, name, run.resume, body);
+    out.printf(Locale.ROOT, "%s: %.1f s%n", timeLabel, next.seconds(name));
+    out.flush();
+    StopRequest.check("after the " + name + " phase (--resume continues with the next one)");
+    return next;
   }
 }

@@ -11,9 +11,11 @@ import dev.ekg.model.ResNetSpec;
 import dev.ekg.nn.SessionOptions;
 import dev.ekg.pipeline.FineTuning;
 import dev.ekg.pipeline.RunState;
+import dev.ekg.pipeline.StopRequest;
 import dev.ekg.train.TrainStep;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -45,42 +47,46 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    StopRequest.install();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     CifarVariant variant = data.variant();
     ResNetSpec resnet = data.spec();
     FineTuning.Settings settings = loop.settings();
     TrainStep.Config stepConfig = loop.stepConfig();
+    Map<String, Path> reads = new LinkedHashMap<>();
+    reads.put("--data_path", data.dataPath);
+    reads.put("--trained_param", trainedParam);
+    run.check(reads);
     CifarSplits splits = data.read();
+    loop.requireFits(splits.train(), data.dataPath);
+    Map<String, FloatArray> weights = trainedParam == null ? null : WeightFiles.read(trainedParam);
+    ResNetArchitecture architecture = weights == null
+        ? ResNetArchitecture.of(resnet)
+        : ResNetArchitecture.fromWeights(resnet, weights, trainedParam.toString());
     boolean resume = run.resume;
     if (resume) {
       ArgumentsFile.requireSameRun(spec, run.path);
     }
-    Path trainPath = run.prepare(resume);
-    RunState state = resume ? RunState.read(trainPath) : RunState.fresh();
-    ArgumentsFile.write(spec, trainPath);
-
-    SessionOptions options = device.sessionOptions(err);
-    long start = System.nanoTime();
-    try (ResNetModel model = openModel(resnet, options)) {
-      TrainStep step = new TrainStep(model, stepConfig);
-      if (resume) {
-        err.printf(Locale.ROOT, "resuming %s at epoch %d (step %d)%n", trainPath, state.epoch(), state.step());
+    try (RunLock lock = run.open(reads, resume, err)) {
+      Path trainPath = run.path;
+      RunState state = resume ? RunState.resumeFrom(trainPath, err) : RunState.fresh();
+      ArgumentsFile.write(spec, trainPath);
+      SessionOptions options = device.sessionOptions(err);
+      long start = System.nanoTime();
+      try (ResNetModel model = weights == null
+          ? ResNetModel.create(architecture, options, loop.seed + 1)
+          : ResNetModel.withWeights(architecture, weights, options)) {
+        TrainStep step = new TrainStep(model, stepConfig);
+        if (state.checkpoint() != null) {
+          err.printf(Locale.ROOT, "resuming %s at epoch %d (step %d)%n", trainPath, state.epoch(), state.step());
+        }
+        new FineTuning(model, step, settings, trainPath, out, err)
+            .run(splits.train(), splits.test(), Normalization.of(variant), state);
       }
-      state = new FineTuning(model, step, settings, trainPath, out, err)
-          .run(splits.train(), splits.test(), Normalization.of(variant), state);
+      out.printf(Locale.ROOT, "fine_tuning_time: %.1f s%n", (System.nanoTime() - start) / 1e9);
+      out.flush();
     }
-    out.printf(Locale.ROOT, "fine_tuning_time: %.1f s%n", (System.nanoTime() - start) / 1e9);
-    out.flush();
     return 0;
-  }
-
-  private ResNetModel openModel(ResNetSpec resnet, SessionOptions options) throws java.io.IOException {
-    if (trainedParam == null) {
-      return ResNetModel.create(ResNetArchitecture.of(resnet), options, loop.seed + 1);
-    }
-    Map<String, FloatArray> weights = WeightFiles.read(trainedParam);
-    return ResNetModel.withWeights(
-        ResNetArchitecture.fromWeights(resnet, weights, trainedParam.toString()), weights, options);
   }
 }

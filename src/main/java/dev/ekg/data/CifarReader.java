@@ -26,30 +26,77 @@ public final class CifarReader {
    * Reads the training split (the training files concatenated in order) and the test split.
    *
    * @throws DatasetException if no distribution is complete (the message lists the files looked
-   *     for and which are missing), or a file is malformed
+   *     for and which are missing, and names the other CIFAR when its files are there), or a file is
+   *     malformed
    */
   public static CifarSplits read(Path dir, CifarVariant variant) throws IOException {
-    List<Distribution> distributions =
-        List.of(
-            new Distribution("binary", variant.binary(), CifarBinaryReader::read),
-            new Distribution("python", variant.pickle(), CifarPickleReader::read));
+    Found found = find(dir, variant, true);
+    List<Path> train = found.layout().trainFiles().stream().map(found.folder()::resolve).toList();
+    return new CifarSplits(found.reader().read(train, variant), test(found, variant));
+  }
+
+  /** Reads the test split alone: the training files need not be there. */
+  public static CifarDataset readTest(Path dir, CifarVariant variant) throws IOException {
+    return test(find(dir, variant, false), variant);
+  }
+
+  private record Found(Path folder, CifarVariant.FileLayout layout, SplitReader reader) {}
+
+  private static CifarDataset test(Found found, CifarVariant variant) throws IOException {
+    return found.reader().read(List.of(found.folder().resolve(found.layout().testFile())), variant);
+  }
+
+  private static Found find(Path dir, CifarVariant variant, boolean withTrain) throws DatasetException {
+    if (!Files.isDirectory(dir)) {
+      throw new DatasetException("--data_path " + dir + (Files.exists(dir) ? " is a file" : " does not exist")
+          + ", expected a directory with the " + variant + " files");
+    }
     StringBuilder lookedFor = new StringBuilder();
-    for (Distribution d : distributions) {
-      List<String> names = new ArrayList<>(d.layout().trainFiles());
-      names.add(d.layout().testFile());
+    for (Distribution d : distributions(variant)) {
+      List<String> names = names(d.layout(), withTrain);
       for (Path folder : List.of(dir, dir.resolve(d.layout().folder()))) {
-        List<String> missing = names.stream().filter(n -> !Files.isRegularFile(folder.resolve(n))).toList();
+        List<String> missing = missing(folder, names);
         if (missing.isEmpty()) {
-          List<Path> train = d.layout().trainFiles().stream().map(folder::resolve).toList();
-          return new CifarSplits(
-              d.reader().read(train, variant),
-              d.reader().read(List.of(folder.resolve(d.layout().testFile())), variant));
+          return new Found(folder, d.layout(), d.reader());
         }
         lookedFor.append(String.format("%n  %s files %s in %s: missing %s",
             d.kind(), names, folder, missing.size() == names.size() ? "all" : missing));
       }
     }
-    throw new DatasetException(
-        "no complete " + variant + " dataset under " + dir + "; looked for" + lookedFor);
+    throw new DatasetException("no complete " + variant + " dataset under " + dir + otherVariantHint(dir, variant)
+        + "; looked for" + lookedFor);
+  }
+
+  /** "; it holds CIFAR100 files: pass --dataset CIFAR100" when the other CIFAR is complete there. */
+  private static String otherVariantHint(Path dir, CifarVariant variant) {
+    for (CifarVariant other : CifarVariant.values()) {
+      if (other == variant) {
+        continue;
+      }
+      for (Distribution d : distributions(other)) {
+        for (Path folder : List.of(dir, dir.resolve(d.layout().folder()))) {
+          if (missing(folder, names(d.layout(), true)).isEmpty()) {
+            return ": it holds " + other + " files (" + folder + "), pass --dataset " + other;
+          }
+        }
+      }
+    }
+    return "";
+  }
+
+  private static List<Distribution> distributions(CifarVariant variant) {
+    return List.of(
+        new Distribution("binary", variant.binary(), CifarBinaryReader::read),
+        new Distribution("python", variant.pickle(), CifarPickleReader::read));
+  }
+
+  private static List<String> names(CifarVariant.FileLayout layout, boolean withTrain) {
+    List<String> names = new ArrayList<>(withTrain ? layout.trainFiles() : List.of());
+    names.add(layout.testFile());
+    return names;
+  }
+
+  private static List<String> missing(Path folder, List<String> names) {
+    return names.stream().filter(n -> !Files.isRegularFile(folder.resolve(n))).toList();
   }
 }

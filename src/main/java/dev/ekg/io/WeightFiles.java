@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -26,8 +27,31 @@ public final class WeightFiles {
    * Reads {@code path}: a checkpoint when {@code path.index} exists (or {@code path} is the
    * {@code .index} file itself), otherwise a pickle file. A training checkpoint's optimizer state is
    * left out.
+   *
+   * @throws WeightFileException also when a weight is NaN or infinite or a moving variance is
+   *     negative: such a network computes NaN, and a NaN loss would read as a result
    */
   public static LinkedHashMap<String, FloatArray> read(Path path) throws IOException {
+    LinkedHashMap<String, FloatArray> weights = readUnchecked(path);
+    for (Map.Entry<String, FloatArray> e : weights.entrySet()) {
+      requireUsable(path, e.getKey(), e.getValue());
+    }
+    return weights;
+  }
+
+  private static void requireUsable(Path path, String key, FloatArray array) throws WeightFileException {
+    float[] values = array.data();
+    boolean variance = key.endsWith("moving_variance" + PICKLE_SUFFIX);
+    for (int i = 0; i < values.length; i++) {
+      if (!Float.isFinite(values[i]) || variance && values[i] < 0) {
+        throw new WeightFileException(String.format(Locale.ROOT,
+            "%s: %s%s holds %s at flat index %d of %d, expected %s", path, key, array.shapeString(), values[i], i,
+            values.length, variance ? "finite variances >= 0" : "finite weights"));
+      }
+    }
+  }
+
+  private static LinkedHashMap<String, FloatArray> readUnchecked(Path path) throws IOException {
     Path prefix = checkpointPrefix(path);
     if (prefix != null) {
       LinkedHashMap<String, FloatArray> out = new LinkedHashMap<>();

@@ -19,6 +19,8 @@ public record ResNetSpec(
     int[] strides) {
 
   public static final int BOTTLENECK_EXPANSION = 4;
+  /** ResNet-1202, the deepest CIFAR ResNet of He et al.; deeper ones would only exhaust memory. */
+  public static final int MAX_CIFAR_DEPTH = 1202;
 
   /** Parses the reference's {@code --arch} value, e.g. {@code ResNet-56}. */
   public static ResNetSpec of(String arch, int numClasses) {
@@ -51,15 +53,15 @@ public record ResNetSpec(
       case 50:
         return new ResNetSpec(depth, numClasses, imagenet, true, new int[] {3, 4, 6, 3}, wide, strides4);
       default:
-        if (depth >= 8 && (depth - 2) % 6 == 0) {
+        if (depth >= 8 && depth <= MAX_CIFAR_DEPTH && (depth - 2) % 6 == 0) {
           int n = (depth - 2) / 6;
           return new ResNetSpec(
               depth, numClasses, imagenet, false, new int[] {n, n, n}, new int[] {16, 32, 64},
               new int[] {1, 2, 2});
         }
         throw new IllegalArgumentException(
-            "unsupported ResNet depth " + depth
-                + ": CIFAR ResNets need depth 6n+2 (20, 32, 44, 56, 110, …); ImageNet ones are 18, 34, 50");
+            "--arch: unsupported ResNet depth " + depth + ": expected a CIFAR depth 6n+2 from 8 to "
+                + MAX_CIFAR_DEPTH + " (20, 32, 44, 56, 110, …) or an ImageNet depth 18, 34, 50");
     }
   }
 

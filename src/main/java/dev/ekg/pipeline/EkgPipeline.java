@@ -17,6 +17,7 @@ import dev.ekg.model.ResNetArchitecture;
 import dev.ekg.model.ResNetModel;
 import dev.ekg.model.ResNetSpec;
 import dev.ekg.nn.Complexity;
+import dev.ekg.nn.NonFiniteException;
 import dev.ekg.nn.SessionOptions;
 import dev.ekg.prune.BatchNormRecalibration;
 import dev.ekg.prune.EkgSearch;
@@ -61,6 +62,10 @@ public final class EkgPipeline {
   public static final String SLIMMED_CHECKPOINT = "checkpoints/slimmed";
   public static final String KEPT_CHANNELS = "kept_channels.json";
   public static final String SUMMARY = "summary.json";
+  /** The phases' names, as {@code --phase} and {@link PhaseProgress} call them. */
+  public static final String SEARCH = "search";
+  public static final String PRUNE = "prune";
+  public static final String FINETUNE = "finetune";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   /** The reference's warm-up learning rate (§5.5). */
   private static final float WARMUP_LEARNING_RATE = 1e-3f;
@@ -101,16 +106,46 @@ public final class EkgPipeline {
   }
 
   /**
-   * Phase 1 (§6.0 steps 1–4): returns the search's wall time in seconds. With {@code resume} and a
-   * saved search state, the warmed-up weights are reloaded and the search continues after its last
-   * accepted step.
+   * Fails, before the run directory is touched, when the search cannot start: weights that are not
+   * finite or do not fit {@code --arch}, search subsets larger than the training set.
    */
-  public double search(boolean resume) throws IOException {
-    long start = System.nanoTime();
+  public void checkSearchInputs() throws IOException {
+    ResNetArchitecture.fromWeights(settings.spec(), WeightFiles.read(settings.trainedParam()),
+        settings.trainedParam().toString());
+    CifarDataset train = data.train();
+    SearchSubsets.of(train.labels(), train.numClasses(), settings.valPerClass(), settings.trainPerClass());
+  }
+
+  /** Fails when the prune phase is run alone without the search phase's files. */
+  public void checkPruneInputs() throws IOException {
+    requireFrom(SearchHistoryFile.FILE, SEARCH, "");
+    requireFrom(WARMED_PARAMS, SEARCH, "");
+  }
+
+  /** Fails when the fine-tuning phase is run alone without the prune phase's files. */
+  public void checkFineTuneInputs() throws IOException {
+    requireFrom(SLIMMED_PARAMS, PRUNE, "");
+    if (settings.knowledge()) {
+      requireFrom(knowledgeFile(), PRUNE, ", or pass --Knowledge=false");
+    }
+  }
+
+  private void requireFrom(String name, String phase, String otherwise) throws IOException {
+    if (!Files.isRegularFile(file(name))) {
+      throw new IOException(file(name) + " is missing: run the " + phase + " phase first (--phase " + phase
+          + " or all), which writes it" + otherwise);
+    }
+  }
+
+  /**
+   * Phase 1 (§6.0 steps 1–4). With {@code resume} and a saved search state, the warmed-up weights
+   * are reloaded and the search continues after its last accepted step.
+   */
+  public void search(boolean resume) throws IOException {
     Path saved = file(SearchLog.STATE_FILE);
     boolean continuing = resume && Files.isRegularFile(saved) && Files.isRegularFile(file(WARMED_PARAMS));
     Map<String, FloatArray> weights =
-        continuing ? PickleWeights.read(file(WARMED_PARAMS)) : WeightFiles.read(settings.trainedParam());
+        WeightFiles.read(continuing ? file(WARMED_PARAMS) : settings.trainedParam());
     ResNetArchitecture arch =
         ResNetArchitecture.fromWeights(settings.spec(), weights, settings.trainedParam().toString());
     CifarDataset train = data.train();
@@ -130,12 +165,12 @@ public final class EkgPipeline {
       EkgSearch search = new EkgSearch(model, new SearchGraph(model, settings.searchBatchSize()), val, settings.search());
       EkgSearch.State state = continuing ? JSON.readValue(saved.toFile(), EkgSearch.State.class) : search.start();
       if (continuing) {
+        SearchLog.keepSteps(settings.runDir(), state.step());
         out.printf(Locale.ROOT, "resuming the search after step %d%n", state.step());
       }
       EkgSearch.Result result = search.run(new SearchLog(out, events, settings.runDir()), state, Integer.MAX_VALUE);
       SearchHistoryFile.write(settings.runDir(), result);
     }
-    return (System.nanoTime() - start) / 1e9;
   }
 
   /** One pass over the warm-up subset at lr 1e-3, no augmentation, BN statistics updated (§5.5). */
@@ -149,16 +184,17 @@ public final class EkgPipeline {
           (first + batch) * CifarDataset.IMAGE_BYTES);
       int[] y = Arrays.copyOfRange(labels, first, first + batch);
       float loss = step.run(x, y, batch, WARMUP_LEARNING_RATE).loss();
+      NonFiniteException.requireFinite(loss, "search warm-up step " + (first / batch + 1) + ": the loss");
       progress.printf(Locale.ROOT, "warm-up step %d: loss %.4f%n", first / batch + 1, loss);
+      StopRequest.check("in the search's warm-up (nothing saved yet: --resume starts the search over)");
     }
     progress.flush();
   }
 
-  /** Phase 2 (§6.6, §6.7): returns the phase's wall time in seconds. */
-  public double prune() throws IOException {
-    long start = System.nanoTime();
+  /** Phase 2 (§6.6, §6.7). */
+  public void prune() throws IOException {
     SearchHistoryFile.Content history = SearchHistoryFile.read(settings.runDir());
-    Map<String, FloatArray> warmed = PickleWeights.read(file(WARMED_PARAMS));
+    Map<String, FloatArray> warmed = WeightFiles.read(file(WARMED_PARAMS));
     ResNetArchitecture arch = ResNetArchitecture.fromWeights(settings.spec(), warmed, WARMED_PARAMS);
     List<SubNetwork> entries = history.history();
     SubNetwork last = entries.get(entries.size() - 1);
@@ -196,7 +232,6 @@ public final class EkgPipeline {
         after.paramsMillions(), after.flopsMillions(), 100.0 * after.flops() / before.flops(), before.flopsMillions());
     out.flush();
     MemoryBankParts.clear(settings.runDir());
-    return (System.nanoTime() - start) / 1e9;
   }
 
   /** The teachers' logits, each reused from memory_bank/ when a killed prune phase left it there. */
@@ -214,14 +249,15 @@ public final class EkgPipeline {
     List<FloatArray> logits = new ArrayList<>();
     for (float[][] masks : teacherMasks) {
       logits.add(parts.get(masks, () -> MemoryBank.teacherLogits(model, data.train(), normalization, batchSize, masks)));
+      StopRequest.check("after memory-bank teacher " + logits.size() + " of " + teacherMasks.size()
+          + " (saved: --resume reuses it)");
     }
     return MemoryBank.stack(logits);
   }
 
-  /** Phase 3 (§6.8, §5.2): fine-tunes the slimmed network; returns its wall time in seconds. */
-  public double fineTune(RunState state) throws IOException, InterruptedException {
-    long start = System.nanoTime();
-    Map<String, FloatArray> slim = PickleWeights.read(file(SLIMMED_PARAMS));
+  /** Phase 3 (§6.8, §5.2): fine-tunes the slimmed network. */
+  public void fineTune(RunState state) throws IOException, InterruptedException {
+    Map<String, FloatArray> slim = WeightFiles.read(file(SLIMMED_PARAMS));
     ResNetArchitecture pruned = ResNetArchitecture.fromWeights(settings.spec(), slim, SLIMMED_PARAMS);
     FloatArray bank = null;
     if (settings.knowledge()) {
@@ -240,13 +276,15 @@ public final class EkgPipeline {
       new FineTuning(model, new TrainStep(model, stepConfig), withBank, settings.runDir(), out, progress)
           .run(data.train(), data.test(), normalization, state);
     }
-    return (System.nanoTime() - start) / 1e9;
   }
 
   /** The final comparison of original and pruned network, printed and written to {@code summary.json}. */
-  public void summarize(double searchSeconds, double pruneSeconds, double fineTuneSeconds) throws IOException {
+  public void summarize(PhaseProgress phases) throws IOException {
+    double searchSeconds = phases.seconds(SEARCH);
+    double pruneSeconds = phases.seconds(PRUNE);
+    double fineTuneSeconds = phases.seconds(FINETUNE);
     ResNetArchitecture original = ResNetArchitecture.of(settings.spec());
-    Map<String, FloatArray> trained = PickleWeights.read(file(FineTuning.TRAINED_PARAMS));
+    Map<String, FloatArray> trained = WeightFiles.read(file(FineTuning.TRAINED_PARAMS));
     ResNetArchitecture pruned = ResNetArchitecture.fromWeights(settings.spec(), trained, FineTuning.TRAINED_PARAMS);
     RunState state = RunState.read(settings.runDir());
     RunState.EpochRecord last = state.history().get(state.history().size() - 1);

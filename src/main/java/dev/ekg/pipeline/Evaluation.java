@@ -7,6 +7,7 @@ import dev.ekg.io.BatchTensors;
 import dev.ekg.io.FloatArray;
 import dev.ekg.model.ResNetModel;
 import dev.ekg.nn.BnMode;
+import dev.ekg.nn.NonFiniteException;
 
 /**
  * Runs a model over a whole split in dataset order, batch by batch, like the reference's
@@ -23,6 +24,7 @@ public final class Evaluation {
 
   private Evaluation() {}
 
+  /** @throws NonFiniteException when a logit is NaN or infinite, instead of a NaN loss */
   public static Result run(
       ResNetModel model, BnMode mode, CifarDataset data, Normalization normalization, int batchSize,
       boolean keepLogits) {
@@ -37,6 +39,8 @@ public final class Evaluation {
     try (BatchTensors tensors = new BatchTensors(model.exampleShape())) {
       SequentialBatches.forEach(data, normalization, batchSize, (first, count, images, labels) -> {
         float[] logits = model.logits(tensors.fill(images, count), mode).data();
+        NonFiniteException.requireFinite(logits, "the logits of images " + first + "–" + (first + count - 1));
+        StopRequest.check("during the evaluation (nothing of it is saved)");
         for (int i = 0; i < count; i++) {
           int rank = Classification.rankOfLabel(logits, i * classes, classes, labels[i]);
           hits[0] += rank < 1 ? 1 : 0;

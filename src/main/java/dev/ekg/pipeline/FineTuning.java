@@ -11,6 +11,7 @@ import dev.ekg.io.PickleWeights;
 import dev.ekg.io.TensorBoardWriter;
 import dev.ekg.model.ResNetModel;
 import dev.ekg.nn.BnMode;
+import dev.ekg.nn.NonFiniteException;
 import dev.ekg.train.LearningRateSchedule;
 import dev.ekg.train.TrainStep;
 import dev.ekg.train.TrainingDivergedException;
@@ -109,13 +110,15 @@ public final class FineTuning {
     try (TensorBoardWriter events = new TensorBoardWriter(runDir);
         Prefetcher prefetcher = new Prefetcher(batches, startStep, totalSteps, 3)) {
       for (int epoch = state.epoch(); epoch < settings.epochs(); epoch++) {
-        float lr = (float) settings.schedule().at(epoch);
+        float firstLr = (float) settings.schedule().at((long) epoch * stepsPerEpoch, stepsPerEpoch);
+        float lr = firstLr;
         long epochStart = System.nanoTime();
         Prefetcher.WaitStats waitAtStart = prefetcher.waitStats();
         double lossSum = 0;
         long correct = 0;
         for (int i = 0; i < stepsPerEpoch; i++) {
           long s = (long) epoch * stepsPerEpoch + i;
+          lr = (float) settings.schedule().at(s, stepsPerEpoch);
           Batch batch = prefetcher.take();
           TrainStep.Outcome outcome;
           try {
@@ -130,6 +133,10 @@ public final class FineTuning {
                     ? "no checkpoint was written yet"
                     : "the last good checkpoint is " + runDir.resolve(state.checkpoint())));
           }
+          StopRequest.check(String.format(Locale.ROOT, "at step %d (epoch %d); %s", s + 1, epoch + 1,
+              state.checkpoint() == null
+                  ? "no epoch was committed yet: --resume starts from the first one"
+                  : "--resume continues after epoch " + state.epoch() + ", the last one committed"));
           lossSum += outcome.loss();
           correct += outcome.correct();
           if (settings.doLog() > 0 && (s + 1) % settings.doLog() == 0) {
@@ -137,14 +144,18 @@ public final class FineTuning {
                 prefetcher.waitStats().since(waitAtStart));
           }
         }
-        Evaluation.Result result =
-            Evaluation.run(model, BnMode.INFERENCE, test, normalization, settings.valBatchSize(), false);
+        Evaluation.Result result;
+        try {
+          result = Evaluation.run(model, BnMode.INFERENCE, test, normalization, settings.valBatchSize(), false);
+        } catch (NonFiniteException e) {
+          throw e.in("the test after epoch " + (epoch + 1));
+        }
         double trainLoss = lossSum / stepsPerEpoch;
         double trainAcc = 100.0 * correct / ((long) stepsPerEpoch * settings.batchSize() * batches.views());
         double seconds = (System.nanoTime() - epochStart) / 1e9;
         out.printf(Locale.ROOT,
-            "Epoch: %d, train_loss: %.4f, train_Acc.: %.2f, val_loss: %.4f, val_Acc.: %.2f, lr: %.4g, %.1f s%n",
-            epoch + 1, trainLoss, trainAcc, result.loss(), 100 * result.top1(), lr, seconds);
+            "Epoch: %d, train_loss: %.4f, train_Acc.: %.2f, val_loss: %.4f, val_Acc.: %.2f, lr: %s, %.1f s%n",
+            epoch + 1, trainLoss, trainAcc, result.loss(), 100 * result.top1(), rates(firstLr, lr), seconds);
         out.flush();
         events.scalar("Categorical_loss/train", epoch + 1, trainLoss);
         events.scalar("Categorical_loss/test", epoch + 1, result.loss());
@@ -170,6 +181,13 @@ public final class FineTuning {
       Checkpoints.delete(runDir.resolve(state.checkpoint()));
     }
     return next;
+  }
+
+  /** The epoch's learning rate, or its first and last when it decayed within the epoch. */
+  private static String rates(float first, float last) {
+    return first == last
+        ? String.format(Locale.ROOT, "%.4g", last)
+        : String.format(Locale.ROOT, "%.4g→%.4g", first, last);
   }
 
   private void logProgress(

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ekg.io.AtomicFile;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,6 +48,18 @@ public record RunState(long step, int epoch, String checkpoint, List<EpochRecord
     } catch (IOException e) {
       throw new IOException(file + ": unreadable run state: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The state a resumed run continues from: the saved one, or a fresh one (with a note) when the
+   * interrupted run was stopped before its first commit.
+   */
+  public static RunState resumeFrom(Path runDir, PrintWriter notes) throws IOException {
+    if (Files.isRegularFile(runDir.resolve(FILE))) {
+      return read(runDir);
+    }
+    notes.println("nothing of the run in " + runDir + " was committed yet: starting from the first epoch");
+    return fresh();
   }
 
   public void write(Path runDir) throws IOException {

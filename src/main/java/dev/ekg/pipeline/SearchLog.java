@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Logs each accepted search step three ways, and saves the search state for resuming
@@ -56,12 +58,29 @@ final class SearchLog implements EkgSearch.Listener {
       events.scalar("Greed_search/loss", s.step(), s.valLoss());
       events.scalar("Greed_search/flops_rate", s.step(), s.flopsRate());
       events.flush();
-      byte[] saved = JSON.writeValueAsBytes(state);
-      AtomicFile.write(file.resolveSibling(STATE_FILE), o -> o.write(saved));
+      // the line before the state: a resumed search trims the log back to its saved steps
       Files.write(file, (JSON.writeValueAsString(record) + "\n").getBytes(StandardCharsets.UTF_8),
           StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      byte[] saved = JSON.writeValueAsBytes(state);
+      AtomicFile.write(file.resolveSibling(STATE_FILE), o -> o.write(saved));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    StopRequest.check("after search step " + s.step() + " (saved: --resume continues after it)");
+  }
+
+  /**
+   * Keeps the first {@code steps} lines of the log of {@code dir}: a search killed between
+   * appending a step's line and saving its state resumes with a log of exactly its saved steps.
+   */
+  static void keepSteps(Path dir, int steps) throws IOException {
+    Path log = dir.resolve(FILE);
+    List<String> lines = Files.isRegularFile(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
+    if (lines.size() < steps) {
+      throw new IOException(log + " holds " + lines.size() + " steps, expected at least the " + steps
+          + " steps of " + dir.resolve(STATE_FILE));
+    }
+    String kept = lines.subList(0, steps).stream().map(l -> l + "\n").collect(Collectors.joining());
+    AtomicFile.write(log, o -> o.write(kept.getBytes(StandardCharsets.UTF_8)));
   }
 }

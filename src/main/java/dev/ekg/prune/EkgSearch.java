@@ -3,6 +3,7 @@ package dev.ekg.prune;
 import dev.ekg.model.GatePlan;
 import dev.ekg.model.ResNetModel;
 import dev.ekg.nn.ChannelMasks;
+import dev.ekg.nn.NonFiniteException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,8 +27,9 @@ public final class EkgSearch {
     }
 
     public Settings {
-      if (!(targetRate > 0 && targetRate <= 1)) {
-        throw new IllegalArgumentException("--search_target_rate must be in (0, 1], got " + targetRate);
+      if (!(targetRate > 0 && targetRate < 1)) {
+        throw new IllegalArgumentException("--search_target_rate must be in (0, 1) (1 keeps every FLOP: nothing to "
+            + "prune), got " + targetRate);
       }
       if (!(searchStep > 0 && searchStep < 1)) {
         throw new IllegalArgumentException("--search_step must be in (0, 1), got " + searchStep);
@@ -102,6 +104,8 @@ public final class EkgSearch {
     SubNetwork original = new SubNetwork(widths, orders, 0);
     model.setMasks(original.masks());
     SearchGraph.Evaluation e = graph.evaluate(val, new float[val.size() * model.numClasses()]);
+    NonFiniteException.requireFinite(e.logits(), "search: the logits of the unpruned network");
+    NonFiniteException.requireFinite(e.loss(), "search: the validation loss of the unpruned network");
     return new State(List.of(), original, e.logits(), 1, 0, e.loss(), e.accuracy());
   }
 
@@ -124,6 +128,7 @@ public final class EkgSearch {
       float[][] scores = graph.scores(val, knowledge);
       int[][] newOrders = new int[gates][];
       for (int g = 0; g < gates; g++) {
+        NonFiniteException.requireFinite(scores[g], "search step " + (state.step() + 1) + ": the importance of gate " + g);
         newOrders[g] = ChannelMasks.order(scores[g]);
       }
       double[] costs = settings.cost().costs(scores, current.rates(), steps);
@@ -139,6 +144,8 @@ public final class EkgSearch {
             steps.fineStep(g));
         model.setMasks(new SubNetwork(candidate, newOrders, 0).masks());
         SearchGraph.Evaluation e = graph.evaluate(val, knowledge);
+        NonFiniteException.requireFinite(e.score(),
+            "search step " + (state.step() + 1) + ": the score (CE + soft CE) of the candidate that prunes gate " + g);
         if (e.score() < bestScore) {
           best = g;
           bestScore = e.score();

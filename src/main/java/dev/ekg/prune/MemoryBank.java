@@ -7,6 +7,7 @@ import dev.ekg.io.BatchTensors;
 import dev.ekg.io.FloatArray;
 import dev.ekg.model.ResNetModel;
 import dev.ekg.nn.BnMode;
+import dev.ekg.nn.NonFiniteException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -31,6 +32,8 @@ public final class MemoryBank {
     try (BatchTensors tensors = new BatchTensors(model.exampleShape())) {
       SequentialBatches.forEach(train, normalization, batchSize, (first, size, images, labels) -> {
         float[] z = model.logits(tensors.fill(images, size), BnMode.TRAIN).data();
+        NonFiniteException.requireFinite(z, "memory bank: the teacher's logits of training images " + first + "–"
+            + (first + size - 1));
         System.arraycopy(z, 0, logits, first * classes, size * classes);
       });
     }

@@ -63,6 +63,10 @@ public final class TrainStep {
       if (batchSizeFlag < 1) {
         throw new IllegalArgumentException("--batch_size must be at least 1, got " + batchSizeFlag);
       }
+      if (batchSizeFlag % accum != 0) {
+        throw new IllegalArgumentException("--batch_size " + batchSizeFlag + " does not split into --accum " + accum
+            + " equal chunks: expected a multiple of " + accum);
+      }
       if (weightDecay < 0) {
         throw new IllegalArgumentException("--weight_decay must not be negative, got " + weightDecay);
       }

@@ -23,6 +23,7 @@ class SyntheticCifarCommandTest {
 
   private int run(String... args) {
     return new CommandLine(new SyntheticCifarCommand())
+        .setExecutionExceptionHandler(new UserErrors())
         .setOut(new PrintWriter(out, true))
         .setErr(new PrintWriter(err, true))
         .execute(args);
@@ -61,6 +62,15 @@ class SyntheticCifarCommandTest {
 
     assertEquals(0, run("--data_path", dir.toString(), "--train_per_class", "1", "--test_per_class", "1", "--overwrite"));
     assertEquals(2 * 3073, Files.size(dir.resolve("data_batch_1.bin")));
+  }
+
+  @Test
+  void aFileIsNotADataFolder() throws IOException {
+    Path file = Files.writeString(dir.resolve("a-file"), "mine");
+    assertEquals(2, run("--data_path", file.toString(), "--train_per_class", "1", "--test_per_class", "1"));
+    assertEquals("make_synthetic_cifar: error: --data_path " + file + " is a file, expected a directory\n",
+        err.toString());
+    assertEquals("mine", Files.readString(file));
   }
 
   @Test

@@ -117,8 +117,84 @@ class TestCommandTest {
 
     assertEquals(2, run("test", "--arch", "ResNet-20", "--trained_param", checkpoint.toString(),
         "--data_path", dir.resolve("nodata").toString()));
-    assertTrue(err.toString().contains("test_batch.bin"), err.toString());
+    assertTrue(err.toString().contains("--data_path " + dir.resolve("nodata") + " does not exist, expected a directory "
+        + "with the CIFAR10 files"), err.toString());
     assertTrue(!err.toString().contains("\tat "), "no stack trace: " + err);
+  }
+
+  /** ResNet-20 weights as a .pkl with one array changed by {@code edit}. */
+  private static Path editedWeights(String name, String key, java.util.function.Consumer<float[]> edit)
+      throws IOException {
+    try (ResNetModel model =
+        ResNetModel.create(ResNetArchitecture.of(ResNetSpec.of("ResNet-20", 10)), SessionOptions.DEFAULT)) {
+      java.util.Map<String, FloatArray> weights = model.weights();
+      edit.accept(weights.get(key).data());
+      Path file = dir.resolve(name);
+      dev.ekg.io.PickleWeights.write(file, weights);
+      return file;
+    }
+  }
+
+  @Test
+  void weightsThatComputeNaNAreRefusedNamingTheFileAndTheArray() throws IOException {
+    Path nan = editedWeights("nan.pkl", "conv/kernel:0", w -> w[17] = Float.NaN);
+    assertEquals(2, run("test", "--arch", "ResNet-20", "--trained_param", nan.toString(), "--data_path", data.toString()));
+    assertEquals("test: error: " + nan + ": conv/kernel:0[3, 3, 3, 16] holds NaN at flat index 17 of 432, expected "
+        + "finite weights\n", err.toString());
+    assertEquals("", out.toString());
+
+    err.getBuffer().setLength(0);
+    Path variance = editedWeights("variance.pkl", "bn/moving_variance:0", v -> v[2] = -1);
+    assertEquals(2, run("test", "--arch", "ResNet-20", "--trained_param", variance.toString(), "--data_path",
+        data.toString(), "--bn_mode", "inference"));
+    assertEquals("test: error: " + variance + ": bn/moving_variance:0[1, 1, 1, 16] holds -1.0 at flat index 2 of 16, "
+        + "expected finite variances >= 0\n", err.toString());
+  }
+
+  @Test
+  void logitsThatOverflowStopTheTestInsteadOfReportingAnAccuracy() throws IOException {
+    Path huge = editedWeights("huge.pkl", "fc/kernel:0", w -> java.util.Arrays.fill(w, 3e38f));
+    assertEquals(3, run("test", "--arch", "ResNet-20", "--trained_param", huge.toString(), "--data_path",
+        data.toString(), "--bn_mode", "inference", "--val_batch_size", "32"));
+    assertTrue(err.toString().startsWith("test: non-finite values: " + huge + " with --bn_mode inference: the logits "
+        + "of images 0–31: "), err.toString());
+    assertEquals("", out.toString());
+  }
+
+  @Test
+  void readsOnlyTheTestSplit() throws IOException {
+    Path testOnly = dir.resolve("test-only");
+    Files.createDirectories(testOnly);
+    Files.copy(data.resolve("test_batch.bin"), testOnly.resolve("test_batch.bin"));
+    assertEquals(0, run("test", "--arch", "ResNet-20", "--trained_param", checkpoint.toString(), "--data_path",
+        testOnly.toString(), "--latency_runs", "1"), err.toString());
+    assertTrue(out.toString().startsWith("Test loss: "), out.toString());
+  }
+
+  @Test
+  void theOtherCifarsFilesAreNamed() throws IOException {
+    Path cifar100 = dir.resolve("cifar100");
+    new SyntheticCifar(CifarVariant.CIFAR100, 1, 1, 3, SyntheticCifar.DEFAULT_NOISE).write(cifar100, false);
+    assertEquals(2, run("test", "--arch", "ResNet-20", "--trained_param", checkpoint.toString(), "--data_path",
+        cifar100.toString()));
+    assertTrue(err.toString().startsWith("test: error: no complete CIFAR10 dataset under " + cifar100 + ": it holds "
+        + "CIFAR100 files (" + cifar100 + "), pass --dataset CIFAR100; looked for"), err.toString());
+  }
+
+  @Test
+  void outputFlagsAreCheckedBeforeTheEvaluation() throws IOException {
+    Path missingFolder = dir.resolve("no-such-folder/logits.npy");
+    assertEquals(2, run("test", "--arch", "ResNet-20", "--trained_param", checkpoint.toString(), "--data_path",
+        data.toString(), "--save_logits", missingFolder.toString()));
+    assertEquals("test: error: --save_logits " + missingFolder + ": the folder " + missingFolder.getParent()
+        + " does not exist, expected an existing directory\n", err.toString());
+    assertEquals("", out.toString());
+
+    err.getBuffer().setLength(0);
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    assertEquals(2, run("test", "--arch", "ResNet-20", "--trained_param", checkpoint.toString(), "--data_path",
+        data.toString(), "--export_graph", file.toString()));
+    assertEquals("test: error: --export_graph " + file + " is a file, expected a directory\n", err.toString());
   }
 
   @Test

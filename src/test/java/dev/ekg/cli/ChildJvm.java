@@ -1,0 +1,89 @@
+package dev.ekg.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A command run as a user runs it: its own JVM on the test class path, output into a log file,
+ * real signals. oneDNN keeps process-wide state, so runs that must be comparable each get a JVM.
+ */
+final class ChildJvm {
+  private final Process process;
+  private final Path log;
+
+  private ChildJvm(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /**
+   * Starts {@code args} as the {@code ekg} command. SIGINT is reset to its default first: a process
+   * started in the background (as Maven may be) inherits SIGINT ignored, and the JVM then never
+   * sees it, where a user's Ctrl-C reaches it.
+   */
+  static ChildJvm start(Path log, List<String> args) throws IOException {
+    List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(args);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+        .directory(log.getParent().toFile());
+    builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+    return new ChildJvm(builder.start(), log);
+  }
+
+  /** Runs to the end and returns the exit code. */
+  static int run(Path log, List<String> args) throws IOException, InterruptedException {
+    return start(log, args).waitFor();
+  }
+
+  int waitFor() throws InterruptedException {
+    return process.waitFor();
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Waits until {@code condition} holds or the process ended; false when it ended first. */
+  boolean await(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        return condition.getAsBoolean();
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
+  /** Sends a real signal ({@code TERM}, {@code INT}, {@code KILL}) with the system's kill command. */
+  void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + name + " " + process.pid() + " failed");
+    }
+  }
+
+  String output() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no " + log + ": " + e.getMessage() + ")";
+    }
+  }
+
+  /** Ends the process if a failed test left it running. */
+  void destroy() throws InterruptedException {
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  }
+}
