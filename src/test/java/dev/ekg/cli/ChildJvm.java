@@ -54,11 +54,13 @@ final class ChildJvm {
     return process.isAlive();
   }
 
-  /** Waits until {@code condition} holds or the process ended; false when it ended first. */
+  /**
+   * Waits until {@code condition} holds or the process ended (false when it ended first). No
+   * deadline: on a loaded machine the child may take long, and a child that ends fails the test.
+   */
   boolean await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     while (!condition.getAsBoolean()) {
-      if (!process.isAlive() || System.nanoTime() > deadline) {
+      if (!process.isAlive()) {
         return condition.getAsBoolean();
       }
       Thread.sleep(20);

@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,43 +105,26 @@ class TrainCommandTest {
   @Test
   void aKilledRunResumesToTheSameWeightsAsAnUninterruptedOne() throws Exception {
     Path whole = dir.resolve("whole");
-    Process uninterrupted = child(trainArgs(whole, 3), "whole.log");
-    assertEquals(0, uninterrupted.waitFor(), () -> log("whole.log"));
+    ChildJvm uninterrupted = ChildJvm.start(dir.resolve("whole.log"), trainArgs(whole, 3));
+    assertEquals(0, uninterrupted.waitFor(), uninterrupted::output);
 
     Path killed = dir.resolve("killed");
-    Process child = child(trainArgs(killed, 3), "killed.log");
+    ChildJvm child = ChildJvm.start(dir.resolve("killed.log"), trainArgs(killed, 3));
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (!hasEpoch(killed, 1) && child.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      child.await(() -> hasEpoch(killed, 1));
+      child.signal("KILL");
+      child.waitFor();
     } finally {
-      child.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+      child.destroy();
     }
     int reached = RunState.read(killed).epoch();
-    assertTrue(reached >= 1, log("killed.log"));
+    assertTrue(reached >= 1, child.output());
 
-    Process resumed = child(trainArgs(killed, 3, "--resume"), "resumed.log");
-    assertEquals(0, resumed.waitFor(), () -> log("resumed.log"));
-    assertTrue(log("resumed.log").contains("resuming " + killed + " at epoch " + reached), log("resumed.log"));
+    ChildJvm resumed = ChildJvm.start(dir.resolve("resumed.log"), trainArgs(killed, 3, "--resume"));
+    assertEquals(0, resumed.waitFor(), resumed::output);
+    assertTrue(resumed.output().contains("resuming " + killed + " at epoch " + reached), resumed.output());
     assertEquals(PickleWeights.read(whole.resolve(FineTuning.TRAINED_PARAMS)),
         PickleWeights.read(killed.resolve(FineTuning.TRAINED_PARAMS)));
-  }
-
-  private static Process child(List<String> args, String logName) throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(args);
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(logName).toFile()).start();
-  }
-
-  private static String log(String name) {
-    try {
-      return Files.readString(dir.resolve(name));
-    } catch (IOException e) {
-      return "(no " + name + ": " + e.getMessage() + ")";
-    }
   }
 
   private static boolean hasEpoch(Path run, int epoch) {
