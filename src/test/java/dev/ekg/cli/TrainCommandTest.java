@@ -112,8 +112,8 @@ class TrainCommandTest {
     Path killed = dir.resolve("killed");
     Process child = child(trainArgs(killed, 3), "killed.log");
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (!hasEpoch(killed, 1) && child.isAlive() && System.nanoTime() < deadline) {
+      // no deadline: on a loaded machine the first epoch may take long; a child that ends first fails below
+      while (!hasEpoch(killed, 1) && child.isAlive()) {
         Thread.sleep(20);
       }
     } finally {
