@@ -38,6 +38,22 @@ class compute_dtype:
         _COMPUTE_DTYPE.pop()
 
 
+_FUSED_BATCH_NORM = [False]  # fused_batch_norm() switches training-mode BN to FusedBatchNormV3
+
+
+class fused_batch_norm:
+    """Context manager that computes training-mode batch norm with TensorFlow's FusedBatchNormV3,
+    the op the Java port runs, instead of the reference's formula from primitive ops (§4.4). The
+    maths is the same; the float32 rounding is not, so goldens of the port's own arithmetic use
+    this. float32 only (the op has no float64 kernel); the moving statistics keep the formula."""
+
+    def __enter__(self):
+        _FUSED_BATCH_NORM.append(True)
+
+    def __exit__(self, *exc):
+        _FUSED_BATCH_NORM.pop()
+
+
 def _f32(a):
     dtype = _COMPUTE_DTYPE[-1]
     return tf.cast(a, dtype) if tf.is_tensor(a) else tf.constant(np.asarray(a, dtype.as_numpy_dtype))
@@ -101,7 +117,16 @@ def batch_norm(x, gamma, beta, moving_mean, moving_variance, training):
     else:
         mean, var = moving_mean, moving_variance
         new_mean, new_var = moving_mean, moving_variance
-    y = gamma * (x - mean) * tf.math.rsqrt(var + BN_EPSILON) + beta
+    if training and _FUSED_BATCH_NORM[-1]:
+        if x.dtype != tf.float32:
+            raise ValueError("fused_batch_norm() computes in float32 only")
+        channels = x.shape[-1]
+        y = tf.raw_ops.FusedBatchNormV3(
+            x=x, scale=tf.reshape(gamma, [channels]), offset=tf.reshape(beta, [channels]),
+            mean=tf.constant([], tf.float32), variance=tf.constant([], tf.float32),
+            epsilon=BN_EPSILON, is_training=True)[0]
+    else:
+        y = gamma * (x - mean) * tf.math.rsqrt(var + BN_EPSILON) + beta
     return y, new_mean, new_var
 
 

@@ -2,6 +2,7 @@ package dev.ekg.train;
 
 import static dev.ekg.Goldens.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +16,7 @@ import dev.ekg.model.ResNetModel;
 import dev.ekg.model.ResNetSpec;
 import dev.ekg.model.TrainableModel;
 import dev.ekg.nn.BnMode;
+import dev.ekg.nn.CpuKernels;
 import dev.ekg.nn.Dense;
 import dev.ekg.nn.Initializer;
 import dev.ekg.nn.MaskedConv2d;
@@ -22,9 +24,12 @@ import dev.ekg.nn.ModelVariable;
 import dev.ekg.nn.SessionOptions;
 import dev.ekg.nn.VariableStore;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,6 +44,7 @@ import org.tensorflow.types.TFloat32;
 /** The training step against the oracle (reference §5.1, §5.3): gradients, optimizer, accumulation. */
 class TrainStepGoldenTest {
   private static final String DIR = "train/";
+  private static Map<String, FloatArray> pretrainedGradients;
 
   private static int[] labels(String relative) throws IOException {
     return NpyFile.readInt(Goldens.ROOT.resolve(relative)).data();
@@ -49,51 +55,82 @@ class TrainStepGoldenTest {
   }
 
   /**
-   * Relative error ≤ 1e-4 per variable, except where float32 itself cannot deliver it: the oracle
-   * measured its own float32 gradients against float64 (this pretrained net with batch statistics
-   * over 8 images is ill-conditioned, up to 0.4 % for some BN parameters), and there the bound is
-   * that measured error: we are never further from the oracle than the oracle is from exact.
+   * The reference's formulas (batch norm from primitive ops), on any CPU kernels. This pretrained
+   * net with batch statistics over 8 images is ill-conditioned in float32: the oracle's own
+   * gradients are up to 0.38 % from float64, TensorFlow's fused batch norm (ours) up to 0.23 %, and
+   * the two differ by up to 0.3 % ({@code float32_rel_err} in both goldens). 2 % per variable leaves
+   * room for other kernels' rounding and still rejects a wrong sign, a wrong loss scale, batch
+   * statistics without their gradient, another ε or the unbiased variance (each fails at least one
+   * variable; measured with the oracle).
    */
   @Test
   @Tag("kernel-sensitive")
-  void pretrainedResNet56GradientsMatchWithinFloat32Precision() throws IOException {
-    Map<String, FloatArray> weights = PickleWeights.read(Goldens.pretrainedResNet56());
-    ResNetSpec spec = ResNetSpec.of("ResNet-56", 10);
-    JsonNode golden = Goldens.json(DIR + "resnet56_grads/norms.json");
-    try (ResNetModel model = ResNetModel.withWeights(
-        ResNetArchitecture.fromWeights(spec, weights, "res56"), weights, SessionOptions.DEFAULT)) {
-      TrainStep step = new TrainStep(model, new TrainStep.Config(5e-4f, 8, 1, 1));
-      Map<String, FloatArray> grads =
-          step.lossGradients(Goldens.npy("resnet56/images.npy").data(), new int[] {0, 1, 2, 3, 4, 5, 6, 7}, 8);
-      assertEquals(173, grads.size());
-      JsonNode norms = golden.get("norms");
-      JsonNode float32Error = golden.get("float32_rel_err");
-      assertEquals(norms.size(), grads.size());
-      int withinOneInTenThousand = 0;
-      for (Map.Entry<String, FloatArray> e : grads.entrySet()) {
-        double norm = 0;
-        for (float v : e.getValue().data()) {
-          norm += (double) v * v;
-        }
-        double expected = norms.get(e.getKey() + ":0").asDouble();
-        double relative = Math.abs(Math.sqrt(norm) - expected) / expected;
-        double bound = Math.max(1e-4, float32Error.get(e.getKey() + ":0").asDouble());
-        assertTrue(relative <= bound, e.getKey() + ": gradient norm off by " + relative + " > " + bound);
-        withinOneInTenThousand += relative <= 1e-4 ? 1 : 0;
+  @Tag("oracle-kernels")
+  void pretrainedResNet56GradientsMatchTheReferenceFormulasOnAnyKernels() throws IOException {
+    assertGradientsMatch(DIR + "resnet56_grads/", pretrainedResNet56Gradients(), 2e-2);
+  }
+
+  /**
+   * Our ops (fused batch norm) on the oracle's kernels: what is left is float32 rounding of the
+   * same ops in another order (our sessions use every core, the oracle one), so every variable is
+   * held to 1e-4; measured: at most 1.4e-5.
+   */
+  @Test
+  @Tag("oracle-kernels")
+  void pretrainedResNet56GradientsMatchTheSameOpsOnTheOraclesKernels() throws IOException {
+    assertEquals(CpuKernels.EIGEN, CpuKernels.active(),
+        "the oracle's kernels need " + CpuKernels.ENVIRONMENT_VARIABLE + "=0 (test execution oracle-kernels, pom.xml)");
+    assertGradientsMatch(DIR + "resnet56_grads_fused_bn/", pretrainedResNet56Gradients(), 1e-4);
+  }
+
+  /** Gradients (no weight decay) of Σ CE / 8 on the 8 golden images, labels 0…7, BN on batch statistics. */
+  private static Map<String, FloatArray> pretrainedResNet56Gradients() throws IOException {
+    if (pretrainedGradients == null) {
+      Map<String, FloatArray> weights = PickleWeights.read(Goldens.pretrainedResNet56());
+      ResNetSpec spec = ResNetSpec.of("ResNet-56", 10);
+      try (ResNetModel model = ResNetModel.withWeights(
+          ResNetArchitecture.fromWeights(spec, weights, "res56"), weights, SessionOptions.DEFAULT)) {
+        TrainStep step = new TrainStep(model, new TrainStep.Config(5e-4f, 8, 1, 1));
+        pretrainedGradients = step.lossGradients(
+            Goldens.npy("resnet56/images.npy").data(), new int[] {0, 1, 2, 3, 4, 5, 6, 7}, 8);
       }
-      assertTrue(withinOneInTenThousand >= 130, withinOneInTenThousand + " of 173 within 1e-4");
-      for (String key : List.of("conv/kernel", "bn/gamma", "bn/beta", "BasicBlock0.0/conv1/kernel",
-          "BasicBlock0.0/bn2/gamma", "BasicBlock1.0/conv3/kernel", "BasicBlock1.0/bn3/beta",
-          "BasicBlock2.8/conv2/kernel", "BasicBlock2.8/bn2/gamma", "fc/kernel", "fc/biases")) {
-        double bound = Math.max(1e-4, float32Error.get(key + ":0").asDouble());
-        double error = frobeniusRelativeError(
-            Goldens.npy(DIR + "resnet56_grads/" + key.replace("/", "__") + ".npy"), grads.get(key));
-        assertTrue(error <= bound, key + ": ‖g − golden‖/‖golden‖ = " + error + " > " + bound);
+    }
+    return pretrainedGradients;
+  }
+
+  /**
+   * Every variable's gradient norm, and every gradient array the golden holds in full
+   * ({@code ‖g − golden‖/‖golden‖}), within {@code bound} relative error.
+   */
+  private static void assertGradientsMatch(String golden, Map<String, FloatArray> grads, double bound)
+      throws IOException {
+    JsonNode norms = Goldens.json(golden + "norms.json").get("norms");
+    assertEquals(173, grads.size());
+    assertEquals(norms.size(), grads.size());
+    for (Map.Entry<String, FloatArray> e : grads.entrySet()) {
+      double norm = 0;
+      for (float v : e.getValue().data()) {
+        norm += (double) v * v;
       }
+      double expected = norms.get(e.getKey() + ":0").asDouble();
+      double relative = Math.abs(Math.sqrt(norm) - expected) / expected;
+      assertTrue(relative <= bound, golden + " " + e.getKey() + ": gradient norm off by " + relative + " > " + bound);
+    }
+    List<Path> arrays;
+    try (Stream<Path> files = Files.list(Goldens.ROOT.resolve(golden))) {
+      arrays = files.filter(f -> f.getFileName().toString().endsWith(".npy")).sorted().toList();
+    }
+    assertFalse(arrays.isEmpty(), golden + " holds no gradient arrays");
+    for (Path file : arrays) {
+      String name = file.getFileName().toString();
+      String key = name.substring(0, name.length() - ".npy".length()).replace("__", "/");
+      assertTrue(grads.containsKey(key), golden + name + " names no variable");
+      double error = frobeniusRelativeError(NpyFile.readFloat(file), grads.get(key));
+      assertTrue(error <= bound, golden + " " + key + ": ‖g − golden‖/‖golden‖ = " + error + " > " + bound);
     }
   }
 
-  /** {@code ‖a − e‖₂ / ‖e‖₂}, the measure of the oracle's {@code float32_rel_err}. */
+  /** {@code ‖a − e‖₂ / ‖e‖₂}, the measure of the goldens' {@code float32_rel_err}. */
   private static double frobeniusRelativeError(FloatArray expected, FloatArray actual) {
     assertEquals(expected.shapeString(), actual.shapeString());
     double diff = 0;
