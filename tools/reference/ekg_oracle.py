@@ -837,8 +837,13 @@ class SearchOracle(SearchWidths):
     def evaluate(self):
         return search_evaluate(self.weights, self.depth, self.num_classes, self.batches(), self.flag, self.masks())
 
-    def search_step(self):
-        """One step of reference spec §6.4 (a)-(e); returns a record of everything it computed."""
+    def search_step(self, forced=None):
+        """One step of reference spec §6.4 (a)-(e); returns a record of everything it computed.
+
+        forced: a gate to accept instead of the argmin, to follow another implementation's path
+        (compare_search.py); evaluated as a candidate even where the shortlist left it out. The
+        record then also holds "argmin", the oracle's own choice ("chosen" is the forced one), and
+        "forced_candidate", the forced gate's candidate where the shortlist left it out (else None)."""
         rec = {"rates_at_scoring": [float(r) for r in self.rates]}
         # (a) importance under the current masks (previous orders, current rates), new orders
         scores = importance_scores(self.weights, self.depth, self.num_classes, self.batches(), self.flag,
@@ -854,18 +859,23 @@ class SearchOracle(SearchWidths):
         acc_list, loss_list, score_list = np.zeros(n), np.ones(n) * 1e12, np.ones(n) * 1e12
         logits_list = [None] * n
         candidates = []
+
+        def evaluate_candidate(i):
+            f, trace = self.apply_candidate(i)
+            logits, acc, loss, score = self.evaluate()
+            self.restore(i)
+            logits_list[i], acc_list[i], loss_list[i], score_list[i] = logits, acc, loss, score
+            return {"gate": i, "width": float(self.widths_temp[i]),
+                    "kept": kept_count(self.channels[i], self.widths_temp[i]),
+                    "loss": float(loss), "score": float(score), "acc": float(acc),
+                    "flops": int(f), "flops_ratio": self.ratio(f), "fine_search": trace}
         for i in range(n):
             if self.widths[i] > 0 and do_check[i]:
-                f, trace = self.apply_candidate(i)
-                logits, acc, loss, score = self.evaluate()
-                self.restore(i)
-                logits_list[i], acc_list[i], loss_list[i], score_list[i] = logits, acc, loss, score
-                candidates.append({"gate": i, "width": float(self.widths_temp[i]),
-                                   "kept": kept_count(self.channels[i], self.widths_temp[i]),
-                                   "loss": float(loss), "score": float(score), "acc": float(acc),
-                                   "flops": int(f), "flops_ratio": self.ratio(f), "fine_search": trace})
+                candidates.append(evaluate_candidate(i))
         # (d) selection: argmin score (first on ties); the first one pushes the original entry
-        best = int(np.argmin(score_list))
+        argmin = int(np.argmin(score_list))
+        best = argmin if forced is None else int(forced)
+        forced_candidate = None if best in [c["gate"] for c in candidates] else evaluate_candidate(best)
         if self.history is None:  # orders just computed, rate variables as the last candidate left them
             self.history = [([o.copy() for o in self.orders], list(self.rates), float(self.cur_loss))]
         self.widths[best] = self.widths_temp[best]
@@ -883,4 +893,6 @@ class SearchOracle(SearchWidths):
                     "kept": [kept_count(c, r) for c, r in zip(self.channels, self.rates)],
                     "flops": int(self.cur_flops), "flops_ratio": self.ratio(self.cur_flops),
                     "acc": float(self.cur_acc), "loss": float(self.cur_loss)})
+        if forced is not None:
+            rec.update({"argmin": argmin, "forced_candidate": forced_candidate})
         return rec

@@ -80,6 +80,11 @@ public final class TrainCifarCommand implements Callable<Integer> {
   @Option(names = "--search_train_per_class", description = "warm-up images per class (default: ${DEFAULT-VALUE})")
   int searchTrainPerClass = SearchSubsets.REFERENCE_TRAIN_PER_CLASS;
 
+  @Option(names = "--warmup_steps", description = "warm-up batches before the search (lr 1e-3 on the warm-up subset): "
+      + EkgPipeline.ONE_PASS + " = one pass over the subset, as the reference; 0 = none, the search starts from --trained_param "
+      + "as given; N = N batches, starting the subset over after each pass (default: ${DEFAULT-VALUE})")
+  int warmupSteps = EkgPipeline.ONE_PASS;
+
   @Option(names = "--search_seed", hidden = true, description = "accepted and ignored, as in the reference (the subsets use seed 1)")
   int searchSeed = 1;
 
@@ -102,7 +107,7 @@ public final class TrainCifarCommand implements Callable<Integer> {
     Path trainPath = run.path;
     EkgPipeline.Settings settings = new EkgPipeline.Settings(resnet, variant, trainedParam, trainPath,
         device.sessionOptions(err), new EkgSearch.Settings(searchTargetRate, searchStep, pruningCost), searchBatchSize,
-        searchValPerClass, searchTrainPerClass, numTeacher, knowledge, loop.stepConfig(), loop.settings());
+        searchValPerClass, searchTrainPerClass, warmupSteps, numTeacher, knowledge, loop.stepConfig(), loop.settings());
     Map<String, Path> reads = new LinkedHashMap<>();
     reads.put("--data_path", data.dataPath);
     reads.put("--trained_param", trainedParam);

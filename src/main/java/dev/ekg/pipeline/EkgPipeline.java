@@ -47,7 +47,8 @@ import java.util.Map;
  * communicate only through files in the run directory, so each can run alone:
  *
  * <ol>
- *   <li>search: warm-up on the search's training subset, then the EKG search →
+ *   <li>search: warm-up on the search's training subset (one pass, or {@code --warmup_steps}),
+ *       then the EKG search →
  *       {@code warmed_params.pkl}, {@code search_history.json}, {@code search_log.jsonl};
  *   <li>prune: teachers and memory bank, physical pruning, BN re-estimation →
  *       {@code <DATASET>_knowledge.npy}, {@code slimmed_params.pkl} (+ checkpoint),
@@ -69,16 +70,25 @@ public final class EkgPipeline {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   /** The reference's warm-up learning rate (§5.5). */
   private static final float WARMUP_LEARNING_RATE = 1e-3f;
+  /** {@code --warmup_steps} value for the reference's warm-up: one pass over the warm-up subset (§5.5). */
+  public static final int ONE_PASS = -1;
 
-  /** Everything the phases need besides the data. */
+  /**
+   * Everything the phases need besides the data; {@code warmupSteps} is {@link #ONE_PASS}, 0 (no
+   * warm-up: the search starts from {@code trainedParam} as given) or a number of warm-up batches.
+   */
   public record Settings(
       ResNetSpec spec, CifarVariant variant, Path trainedParam, Path runDir, SessionOptions session,
-      EkgSearch.Settings search, int searchBatchSize, int valPerClass, int trainPerClass, int numTeacher,
-      boolean knowledge, TrainStep.Config step, FineTuning.Settings fineTuning) {
+      EkgSearch.Settings search, int searchBatchSize, int valPerClass, int trainPerClass, int warmupSteps,
+      int numTeacher, boolean knowledge, TrainStep.Config step, FineTuning.Settings fineTuning) {
     public Settings {
       FineTuning.atLeast("--search_batch_size", searchBatchSize, 1);
       FineTuning.atLeast("--search_val_per_class", valPerClass, 1);
       FineTuning.atLeast("--search_train_per_class", trainPerClass, 1);
+      if (warmupSteps < ONE_PASS) {
+        throw new IllegalArgumentException("--warmup_steps must be " + ONE_PASS
+            + " (one pass over the warm-up subset), 0 (no warm-up) or a number of steps, got " + warmupSteps);
+      }
       FineTuning.atLeast("--num_teacher", numTeacher, 1);
     }
   }
@@ -173,22 +183,51 @@ public final class EkgPipeline {
     }
   }
 
-  /** One pass over the warm-up subset at lr 1e-3, no augmentation, BN statistics updated (§5.5). */
+  /**
+   * The warm-up of §5.5: training steps at lr 1e-3 on the warm-up subset's full batches in order (the
+   * remainder dropped), no augmentation, BN statistics updated. By default one pass, as the
+   * reference; {@code --warmup_steps N} takes N batches, starting the subset over after each pass.
+   */
   private void warmUp(ResNetModel model, CifarDataset subset) {
+    int steps = warmUpSteps(settings.warmupSteps(), subset.size(), settings.searchBatchSize());
+    if (steps == 0) {
+      return;
+    }
     TrainStep step = new TrainStep(model, settings.step());
     int batch = settings.searchBatchSize();
     float[] images = normalization.normalize(subset, 0, subset.size()).data();
     int[] labels = subset.labels();
-    for (int first = 0; first + batch <= subset.size(); first += batch) {
+    int perPass = subset.size() / batch;
+    for (int s = 0; s < steps; s++) {
+      int first = s % perPass * batch;
       float[] x = Arrays.copyOfRange(images, first * CifarDataset.IMAGE_BYTES,
           (first + batch) * CifarDataset.IMAGE_BYTES);
       int[] y = Arrays.copyOfRange(labels, first, first + batch);
       float loss = step.run(x, y, batch, WARMUP_LEARNING_RATE).loss();
-      NonFiniteException.requireFinite(loss, "search warm-up step " + (first / batch + 1) + ": the loss");
-      progress.printf(Locale.ROOT, "warm-up step %d: loss %.4f%n", first / batch + 1, loss);
+      NonFiniteException.requireFinite(loss, "search warm-up step " + (s + 1) + ": the loss");
+      progress.printf(Locale.ROOT, "warm-up step %d: loss %.4f%n", s + 1, loss);
       StopRequest.check("in the search's warm-up (nothing saved yet: --resume starts the search over)");
     }
     progress.flush();
+  }
+
+  /**
+   * How many warm-up batches {@code --warmup_steps} means for a subset of {@code subsetSize} images:
+   * {@link #ONE_PASS} gives the subset's full batches (none when it is smaller than a batch, as the
+   * reference's dropped remainder), 0 none, N exactly N.
+   *
+   * @throws IllegalArgumentException if N &gt; 0 batches are asked of a subset without a full batch
+   */
+  static int warmUpSteps(int warmupSteps, int subsetSize, int batchSize) {
+    int perPass = subsetSize / batchSize;
+    if (warmupSteps == ONE_PASS) {
+      return perPass;
+    }
+    if (warmupSteps > 0 && perPass == 0) {
+      throw new IllegalArgumentException("--warmup_steps " + warmupSteps + " needs a full batch of --search_batch_size "
+          + batchSize + " images, but the warm-up subset holds " + subsetSize);
+    }
+    return warmupSteps;
   }
 
   /** Phase 2 (§6.6, §6.7). */

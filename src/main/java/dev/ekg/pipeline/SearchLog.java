@@ -52,6 +52,7 @@ final class SearchLog implements EkgSearch.Listener {
     record.put("val_acc", s.valAccuracy());
     record.put("widths", s.widths());
     record.put("evaluated", s.evaluated());
+    record.put("scores", s.scores());
     record.put("threshold", Double.isNaN(s.threshold()) ? null : s.threshold());
     try {
       events.scalar("Greed_search/acc", s.step(), s.valAccuracy());

@@ -37,10 +37,13 @@ public final class EkgSearch {
     }
   }
 
-  /** One accepted step, for logs (1-based {@code step}). */
+  /**
+   * One accepted step, for logs (1-based {@code step}); {@code scores} holds each evaluated
+   * candidate's score (CE + soft CE to the ensemble, §6.4(c)), in the order of {@code evaluated}.
+   */
   public record Step(
       int step, int gate, double flopsRate, double valLoss, double valAccuracy, double[] widths,
-      int[] evaluated, double threshold) {}
+      int[] evaluated, double[] scores, double threshold) {}
 
   /** Receives every accepted step as it happens, with the state a resumed search would start from. */
   @FunctionalInterface
@@ -138,7 +141,9 @@ public final class EkgSearch {
       double bestScore = Double.POSITIVE_INFINITY;
       SearchWidth[] bestWidths = null;
       SearchGraph.Evaluation bestEvaluation = null;
-      for (int g : evaluated) {
+      double[] candidateScores = new double[evaluated.length];
+      for (int k = 0; k < evaluated.length; k++) {
+        int g = evaluated[k];
         SearchWidth[] candidate = current.widths().clone();
         candidate[g] = fineSearch.candidate(g, current.widths()[g].decrement(steps.step(g)), current.rates(),
             steps.fineStep(g));
@@ -146,6 +151,7 @@ public final class EkgSearch {
         SearchGraph.Evaluation e = graph.evaluate(val, knowledge);
         NonFiniteException.requireFinite(e.score(),
             "search step " + (state.step() + 1) + ": the score (CE + soft CE) of the candidate that prunes gate " + g);
+        candidateScores[k] = e.score();
         if (e.score() < bestScore) {
           best = g;
           bestScore = e.score();
@@ -175,7 +181,8 @@ public final class EkgSearch {
       state = new State(List.copyOf(history), current, ensemble, members + 1, state.step() + 1, state.originalLoss(),
           state.originalAccuracy());
       listener.accepted(new Step(state.step(), best, flopsRate, bestEvaluation.loss(), bestEvaluation.accuracy(),
-          Arrays.stream(bestWidths).mapToDouble(SearchWidth::value).toArray(), evaluated, threshold(costs)), state);
+          Arrays.stream(bestWidths).mapToDouble(SearchWidth::value).toArray(), evaluated, candidateScores,
+          threshold(costs)), state);
     }
     return new Result(state.history(), state.originalLoss(), state.originalAccuracy());
   }

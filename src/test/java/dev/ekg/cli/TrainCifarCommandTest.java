@@ -2,6 +2,7 @@ package dev.ekg.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ekg.data.CifarVariant;
 import dev.ekg.data.SyntheticCifar;
 import dev.ekg.io.NpyFile;
+import dev.ekg.io.PickleWeights;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -33,6 +35,7 @@ class TrainCifarCommandTest {
   private static Path data;
   private static Path run;
   private static final StringWriter pipelineOut = new StringWriter();
+  private static final StringWriter pipelineErr = new StringWriter();
 
   @BeforeAll
   static void trainAndPrune() throws IOException {
@@ -45,13 +48,13 @@ class TrainCifarCommandTest {
             "--train_epoch", "3", "--batch_size", "32", "--learning_rate", "0.05", "--decay_points", "2",
             "--do_log", "0"), err.toString());
     run = dir.resolve("ekg");
-    assertEquals(0, Main.commandLine().setOut(new PrintWriter(pipelineOut, true)).setErr(new PrintWriter(err, true))
+    assertEquals(0, Main.commandLine().setOut(new PrintWriter(pipelineOut, true)).setErr(new PrintWriter(pipelineErr, true))
         .execute("train_cifar", "--arch", "ResNet-20", "--trained_param",
             baseline.resolve("trained_params.pkl").toString(), "--data_path", data.toString(),
             "--train_path", run.toString(), "--search_target_rate", String.valueOf(TARGET),
             "--search_val_per_class", "8", "--search_train_per_class", "16", "--search_batch_size", "40",
             "--num_teacher", "3", "--train_epoch", "1", "--batch_size", "32", "--val_batch_size", "100",
-            "--do_log", "0", "--threads", "1"), err.toString());
+            "--do_log", "0", "--threads", "1"), pipelineErr.toString());
   }
 
   private static List<String> searchArgs(Path out, String... extra) {
@@ -162,6 +165,13 @@ class TrainCifarCommandTest {
       assertTrue(step.get("gate").asInt() >= 0 && step.get("gate").asInt() < 12);
       assertEquals(12, step.get("widths").size());
       assertTrue(step.get("evaluated").size() >= 1);
+      JsonNode scores = step.get("scores");
+      assertEquals(step.get("evaluated").size(), scores.size(), "one score per evaluated candidate");
+      int lowest = 0;
+      for (int k = 1; k < scores.size(); k++) {
+        lowest = scores.get(k).asDouble() < scores.get(lowest).asDouble() ? k : lowest;
+      }
+      assertEquals(step.get("gate").asInt(), step.get("evaluated").get(lowest).asInt(), "the lowest score is accepted");
       double rate = step.get("flops_rate").asDouble();
       assertTrue(rate < previous, "the FLOPs rate falls every step");
       previous = rate;
@@ -201,6 +211,81 @@ class TrainCifarCommandTest {
         .execute("train_cifar", "--arch", "ResNet-20", "--data_path", data.toString(), "--train_path",
             empty.toString(), "--phase", "prune"));
     assertTrue(err.toString().contains("search_history.json is missing: run the search phase first"), err.toString());
+  }
+
+  private static long warmUpLines(String log) {
+    return log.lines().filter(l -> l.startsWith("warm-up step ")).count();
+  }
+
+  /** A short search (one or two steps) from the baseline with these extra flags; returns its stderr. */
+  private static String shortSearch(Path out, String... extra) {
+    List<String> args = new java.util.ArrayList<>(List.of("train_cifar", "--phase", "search", "--arch", "ResNet-20",
+        "--trained_param", dir.resolve("baseline/trained_params.pkl").toString(), "--data_path", data.toString(),
+        "--train_path", out.toString(), "--search_target_rate", "0.95", "--search_val_per_class", "8",
+        "--search_train_per_class", "16", "--search_batch_size", "40", "--threads", "1"));
+    args.addAll(List.of(extra));
+    StringWriter err = new StringWriter();
+    assertEquals(0, Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err, true))
+        .execute(args.toArray(String[]::new)), err.toString());
+    return err.toString();
+  }
+
+  /** By default one pass over the warm-up subset: 160 images in batches of 40 (§5.5). */
+  @Test
+  void theDefaultWarmUpIsOnePassOverTheSubset() {
+    assertEquals(4, warmUpLines(pipelineErr.toString()), pipelineErr.toString());
+    assertTrue(pipelineErr.toString().contains("warm-up step 4: loss "), pipelineErr.toString());
+  }
+
+  /** --warmup_steps 0: the search starts from the given weights, which warmed_params.pkl holds bit for bit. */
+  @Test
+  void zeroWarmUpStepsStartTheSearchFromTheGivenWeights() throws IOException {
+    Path out = dir.resolve("no-warm-up");
+    String err = shortSearch(out, "--warmup_steps", "0");
+    assertEquals(0, warmUpLines(err), err);
+    assertEquals(PickleWeights.read(dir.resolve("baseline/trained_params.pkl")),
+        PickleWeights.read(out.resolve("warmed_params.pkl")));
+    assertTrue(Files.isRegularFile(out.resolve("search_history.json")));
+  }
+
+  /** --warmup_steps N takes N batches, beyond one pass (4 batches) by starting the subset over. */
+  @Test
+  void warmUpStepsLimitOrExtendTheWarmUp() throws IOException {
+    String two = shortSearch(dir.resolve("warm-up-2"), "--warmup_steps", "2");
+    assertEquals(2, warmUpLines(two), two);
+    String six = shortSearch(dir.resolve("warm-up-6"), "--warmup_steps", "6");
+    assertEquals(6, warmUpLines(six), six);
+    assertTrue(six.contains("warm-up step 6: loss "), six);
+    assertNotEquals(PickleWeights.read(dir.resolve("warm-up-2/warmed_params.pkl")),
+        PickleWeights.read(dir.resolve("warm-up-6/warmed_params.pkl")));
+  }
+
+  @Test
+  void aNegativeWarmUpOtherThanOnePassIsRefusedBeforeAnyWork() {
+    StringWriter err = new StringWriter();
+    Path untouched = dir.resolve("bad-warm-up");
+    assertEquals(2, Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err, true))
+        .execute("train_cifar", "--arch", "ResNet-20", "--trained_param", "missing.pkl", "--data_path",
+            dir.resolve("no-data").toString(), "--train_path", untouched.toString(), "--warmup_steps", "-2"));
+    assertTrue(err.toString().contains("--warmup_steps must be -1 (one pass over the warm-up subset), 0 (no warm-up) "
+        + "or a number of steps, got -2"), err.toString());
+    assertTrue(Files.notExists(untouched), untouched + " was created");
+  }
+
+  /** The warm-up changes the search's starting weights, so --resume refuses another value. */
+  @Test
+  void resumeRefusesAnotherWarmUp() throws IOException {
+    byte[] arguments = Files.readAllBytes(run.resolve("arguments.json"));
+    StringWriter err = new StringWriter();
+    assertEquals(2, Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err, true))
+        .execute("train_cifar", "--arch", "ResNet-20", "--trained_param",
+            dir.resolve("baseline/trained_params.pkl").toString(), "--data_path", data.toString(),
+            "--train_path", run.toString(), "--search_target_rate", String.valueOf(TARGET),
+            "--search_val_per_class", "8", "--search_train_per_class", "16", "--search_batch_size", "40",
+            "--num_teacher", "3", "--train_epoch", "1", "--batch_size", "32", "--val_batch_size", "100",
+            "--resume", "--warmup_steps", "0"));
+    assertTrue(err.toString().contains("--warmup_steps -1 -> 0"), err.toString());
+    assertArrayEquals(arguments, Files.readAllBytes(run.resolve("arguments.json")));
   }
 
   /** A count out of range fails before the data is read or --train_path is touched. */
