@@ -3,6 +3,8 @@ package dev.ekg.cli;
 import dev.ekg.data.CifarSplits;
 import dev.ekg.data.CifarVariant;
 import dev.ekg.model.ResNetSpec;
+import dev.ekg.nn.NumericsEnvironment;
+import dev.ekg.nn.SessionOptions;
 import dev.ekg.pipeline.EkgPipeline;
 import dev.ekg.pipeline.RunState;
 import dev.ekg.pipeline.SearchHistoryFile;
@@ -95,15 +97,18 @@ public final class TrainCifarCommand implements Callable<Integer> {
     }
     boolean resume = run.resume;
     Path trainPath = run.path;
+    SessionOptions session = device.sessionOptions(err);
     EkgPipeline.Settings settings = new EkgPipeline.Settings(resnet, variant, trainedParam, trainPath,
-        device.sessionOptions(err), new EkgSearch.Settings(searchTargetRate, searchStep, pruningCost), searchBatchSize,
+        session, new EkgSearch.Settings(searchTargetRate, searchStep, pruningCost), searchBatchSize,
         searchValPerClass, searchTrainPerClass, numTeacher, knowledge, loop.stepConfig(), loop.settings());
     CifarSplits splits = data.read();
     if (resume) {
       ArgumentsFile.requireSameRun(spec, trainPath);
     }
-    run.prepare(resume || phase != Phase.all && phase != Phase.search);
+    boolean continuing = resume || phase != Phase.all && phase != Phase.search;
+    run.prepare(continuing);
     ArgumentsFile.write(spec, trainPath);
+    NumericsFile.record(NumericsEnvironment.current(session), trainPath, continuing, err);
     EkgPipeline pipeline = new EkgPipeline(settings, splits, out, err);
 
     double searchSeconds = 0;
