@@ -16,7 +16,8 @@ final class DeviceOptions {
   Boolean compile;
 
   @Option(names = "--threads",
-      description = "intra-op threads; 0 = TensorFlow's choice, 1 = bit-reproducible runs (default: ${DEFAULT-VALUE})")
+      description = "intra-op threads; 0 = one per available core. The result's bits depend on it (and on the "
+          + "processor), never on the machine's load (default: ${DEFAULT-VALUE})")
   int threads = 0;
 
   /**
@@ -29,6 +30,17 @@ final class DeviceOptions {
           + "is not implemented yet, the other GPUs stay idle%n", gpuIds, gpuIds.get(0));
       err.flush();
     }
-    return new SessionOptions(XlaFlag.resolve(compile), gpuIds, threads, threads == 1 ? 1 : 0);
+    return new SessionOptions(XlaFlag.resolve(compile), gpuIds, intraOpThreads(), threads == 1 ? 1 : 0);
+  }
+
+  /**
+   * The intra-op thread count, explicit even for {@code --threads 0}, so that it is known (it
+   * decides how reductions are split) and every session of the process gets a pool of its own.
+   */
+  int intraOpThreads() {
+    if (threads < 0) {
+      throw new IllegalArgumentException("--threads must not be negative, got " + threads);
+    }
+    return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
   }
 }

@@ -3,6 +3,8 @@ package dev.ekg.cli;
 import dev.ekg.data.CifarSplits;
 import dev.ekg.data.CifarVariant;
 import dev.ekg.model.ResNetSpec;
+import dev.ekg.nn.NumericsEnvironment;
+import dev.ekg.nn.SessionOptions;
 import dev.ekg.pipeline.EkgPipeline;
 import dev.ekg.pipeline.PhaseProgress;
 import dev.ekg.pipeline.RunState;
@@ -105,8 +107,9 @@ public final class TrainCifarCommand implements Callable<Integer> {
     boolean resume = run.resume;
     boolean keep = resume || !runsSearch;
     Path trainPath = run.path;
+    SessionOptions session = device.sessionOptions(err);
     EkgPipeline.Settings settings = new EkgPipeline.Settings(resnet, variant, trainedParam, trainPath,
-        device.sessionOptions(err), new EkgSearch.Settings(searchTargetRate, searchStep, pruningCost), searchBatchSize,
+        session, new EkgSearch.Settings(searchTargetRate, searchStep, pruningCost), searchBatchSize,
         searchValPerClass, searchTrainPerClass, warmupSteps, numTeacher, knowledge, loop.stepConfig(), loop.settings());
     Map<String, Path> reads = new LinkedHashMap<>();
     reads.put("--data_path", data.dataPath);
@@ -127,6 +130,7 @@ public final class TrainCifarCommand implements Callable<Integer> {
     }
     try (RunLock lock = run.open(reads, keep, err)) {
       ArgumentsFile.write(spec, trainPath);
+      NumericsFile.record(NumericsEnvironment.current(session), trainPath, keep, err);
       PhaseProgress progress = keep ? PhaseProgress.read(trainPath) : PhaseProgress.none();
       if (runsSearch) {
         progress = runPhase(progress, EkgPipeline.SEARCH, "searching_time", () -> pipeline.search(resume), out);

@@ -8,6 +8,7 @@ import dev.ekg.io.WeightFiles;
 import dev.ekg.model.ResNetArchitecture;
 import dev.ekg.model.ResNetModel;
 import dev.ekg.model.ResNetSpec;
+import dev.ekg.nn.NumericsEnvironment;
 import dev.ekg.nn.SessionOptions;
 import dev.ekg.pipeline.FineTuning;
 import dev.ekg.pipeline.RunState;
@@ -73,6 +74,7 @@ public final class TrainCommand implements Callable<Integer> {
       RunState state = resume ? RunState.resumeFrom(trainPath, err) : RunState.fresh();
       ArgumentsFile.write(spec, trainPath);
       SessionOptions options = device.sessionOptions(err);
+      NumericsFile.record(NumericsEnvironment.current(options), trainPath, resume, err);
       long start = System.nanoTime();
       try (ResNetModel model = weights == null
           ? ResNetModel.create(architecture, options, loop.seed + 1)

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FineTuningTest {
   private static final ResNetArchitecture RESNET8 = ResNetArchitecture.of(ResNetSpec.ofDepth(8, 10));
-  /** One thread per op: oneDNN's multi-threaded reductions are not bit-reproducible. */
+  /** One thread per op: the bits then do not depend on the core count of the machine running the tests. */
   private static final SessionOptions SERIAL = new SessionOptions(false, List.of(), 1, 1);
   private static CifarSplits data;
 

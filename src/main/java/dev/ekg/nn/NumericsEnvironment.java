@@ -1,0 +1,89 @@
+package dev.ekg.nn;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.tensorflow.TensorFlow;
+
+/**
+ * What decides the bits of a run besides its inputs and flags (README, "Reproducibility"). Two runs
+ * of one command on the same inputs with equal environments write identical files, however loaded
+ * the machine; across environments nothing is promised:
+ *
+ * <ul>
+ *   <li>{@code processor} and {@code vectorIsa}: oneDNN generates its kernels for the processor it
+ *       finds (instruction set, cache sizes), and a different kernel sums in a different order;
+ *   <li>{@code kernels}: oneDNN, Eigen ({@code TF_ENABLE_ONEDNN_OPTS=0}) or GPU;
+ *   <li>{@code intraOpThreads}: oneDNN and Eigen split their reductions into one part per thread;
+ *   <li>{@code xla} and the {@code tensorflow} runtime version.
+ * </ul>
+ *
+ * The inter-op thread count is not part of it: ops that run concurrently never share an output, so
+ * their schedule does not change any value (measured: 1 and 2 inter-op threads give identical bits).
+ */
+public record NumericsEnvironment(
+    String processor, String vectorIsa, String kernels, int intraOpThreads, boolean xla, String tensorflow) {
+  /** oneDNN's cap on the instruction set it dispatches to, read when the native library loads. */
+  public static final String MAX_ISA_VARIABLE = "ONEDNN_MAX_CPU_ISA";
+
+  private static final Path CPUINFO = Path.of("/proc/cpuinfo");
+
+  /** The widest vector extensions oneDNN dispatches on, widest first, with their cpuinfo flag. */
+  private static final List<String[]> ISA_FLAGS = List.of(
+      new String[] {"amx_tile", "AMX"}, new String[] {"avx512f", "AVX-512"}, new String[] {"avx2", "AVX2"},
+      new String[] {"avx", "AVX"}, new String[] {"sse4_1", "SSE4.1"});
+
+  /** The environment of sessions opened with {@code options} in this process. */
+  public static NumericsEnvironment current(SessionOptions options) {
+    String cpuinfo;
+    try {
+      cpuinfo = Files.isReadable(CPUINFO) ? Files.readString(CPUINFO) : "";
+    } catch (IOException e) {
+      cpuinfo = "";
+    }
+    String kernels = Accelerators.gpuAvailable() ? "GPU" : CpuKernels.active() + " kernels";
+    return fromCpuinfo(cpuinfo, System.getenv(MAX_ISA_VARIABLE), kernels, options.intraOpThreads(), options.xla(),
+        TensorFlow.version());
+  }
+
+  /**
+   * From the text of {@code /proc/cpuinfo} (empty where there is none: the processor is then named
+   * by {@code os.arch}) and the value of {@value #MAX_ISA_VARIABLE} (null when unset).
+   */
+  static NumericsEnvironment fromCpuinfo(
+      String cpuinfo, String maxIsa, String kernels, int intraOpThreads, boolean xla, String tensorflow) {
+    String model = field(cpuinfo, "model name");
+    String processor = model != null ? model : System.getProperty("os.arch");
+    String flags = field(cpuinfo, "flags");
+    String isa = "unknown";
+    if (flags != null) {
+      Set<String> present = Set.copyOf(Arrays.asList(flags.split("\\s+")));
+      isa = ISA_FLAGS.stream().filter(f -> present.contains(f[0])).map(f -> f[1]).findFirst().orElse("none");
+    }
+    if (maxIsa != null && !maxIsa.isBlank()) {
+      isa += " (" + MAX_ISA_VARIABLE + "=" + maxIsa + ")";
+    }
+    return new NumericsEnvironment(processor, isa, kernels, intraOpThreads, xla, tensorflow);
+  }
+
+  /** The first value of {@code key} in cpuinfo's {@code key : value} lines, or null. */
+  private static String field(String cpuinfo, String key) {
+    for (String line : cpuinfo.split("\n")) {
+      int colon = line.indexOf(':');
+      if (colon > 0 && line.substring(0, colon).trim().equals(key)) {
+        return line.substring(colon + 1).trim();
+      }
+    }
+    return null;
+  }
+
+  /** One line, e.g. {@code AMD EPYC (AVX2), oneDNN kernels, 2 intra-op threads, TensorFlow 2.18.0}. */
+  public String describe() {
+    return String.format(Locale.ROOT, "%s (%s), %s%s, %d intra-op thread%s, TensorFlow %s", processor, vectorIsa,
+        kernels, xla ? " + XLA" : "", intraOpThreads, intraOpThreads == 1 ? "" : "s", tensorflow);
+  }
+}
