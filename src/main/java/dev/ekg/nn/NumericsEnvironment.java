@@ -1,12 +1,7 @@
 package dev.ekg.nn;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.tensorflow.TensorFlow;
 
 /**
@@ -30,8 +25,6 @@ public record NumericsEnvironment(
   /** oneDNN's cap on the instruction set it dispatches to, read when the native library loads. */
   public static final String MAX_ISA_VARIABLE = "ONEDNN_MAX_CPU_ISA";
 
-  private static final Path CPUINFO = Path.of("/proc/cpuinfo");
-
   /** The widest vector extensions oneDNN dispatches on, widest first, with their cpuinfo flag. */
   private static final List<String[]> ISA_FLAGS = List.of(
       new String[] {"amx_tile", "AMX"}, new String[] {"avx512f", "AVX-512"}, new String[] {"avx2", "AVX2"},
@@ -39,14 +32,8 @@ public record NumericsEnvironment(
 
   /** The environment of sessions opened with {@code options} in this process. */
   public static NumericsEnvironment current(SessionOptions options) {
-    String cpuinfo;
-    try {
-      cpuinfo = Files.isReadable(CPUINFO) ? Files.readString(CPUINFO) : "";
-    } catch (IOException e) {
-      cpuinfo = "";
-    }
     String kernels = Accelerators.gpuAvailable() ? "GPU" : CpuKernels.active() + " kernels";
-    return fromCpuinfo(cpuinfo, System.getenv(MAX_ISA_VARIABLE), kernels, options.intraOpThreads(), options.xla(),
+    return of(CpuInfo.current(), System.getenv(MAX_ISA_VARIABLE), kernels, options.intraOpThreads(), options.xla(),
         TensorFlow.version());
   }
 
@@ -56,29 +43,19 @@ public record NumericsEnvironment(
    */
   static NumericsEnvironment fromCpuinfo(
       String cpuinfo, String maxIsa, String kernels, int intraOpThreads, boolean xla, String tensorflow) {
-    String model = field(cpuinfo, "model name");
-    String processor = model != null ? model : System.getProperty("os.arch");
-    String flags = field(cpuinfo, "flags");
-    String isa = "unknown";
-    if (flags != null) {
-      Set<String> present = Set.copyOf(Arrays.asList(flags.split("\\s+")));
-      isa = ISA_FLAGS.stream().filter(f -> present.contains(f[0])).map(f -> f[1]).findFirst().orElse("none");
-    }
+    return of(CpuInfo.parse(cpuinfo), maxIsa, kernels, intraOpThreads, xla, tensorflow);
+  }
+
+  private static NumericsEnvironment of(
+      CpuInfo cpu, String maxIsa, String kernels, int intraOpThreads, boolean xla, String tensorflow) {
+    String processor = cpu.modelName() != null ? cpu.modelName() : System.getProperty("os.arch");
+    String isa = cpu.flags().isEmpty()
+        ? "unknown"
+        : ISA_FLAGS.stream().filter(f -> cpu.flags().contains(f[0])).map(f -> f[1]).findFirst().orElse("none");
     if (maxIsa != null && !maxIsa.isBlank()) {
       isa += " (" + MAX_ISA_VARIABLE + "=" + maxIsa + ")";
     }
     return new NumericsEnvironment(processor, isa, kernels, intraOpThreads, xla, tensorflow);
-  }
-
-  /** The first value of {@code key} in cpuinfo's {@code key : value} lines, or null. */
-  private static String field(String cpuinfo, String key) {
-    for (String line : cpuinfo.split("\n")) {
-      int colon = line.indexOf(':');
-      if (colon > 0 && line.substring(0, colon).trim().equals(key)) {
-        return line.substring(colon + 1).trim();
-      }
-    }
-    return null;
   }
 
   /** One line, e.g. {@code AMD EPYC (AVX2), oneDNN kernels, 2 intra-op threads, TensorFlow 2.18.0}. */
