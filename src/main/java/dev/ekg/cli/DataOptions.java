@@ -7,6 +7,8 @@ import dev.ekg.data.CifarVariant;
 import dev.ekg.model.ResNetSpec;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Which network and which data: the flags every command that evaluates or trains shares. */
@@ -29,6 +31,14 @@ final class DataOptions {
   /** The architecture family named by {@code --arch} with {@code --dataset}'s class count. */
   ResNetSpec spec() {
     return ResNetSpec.of(arch, variant().numClasses());
+  }
+
+  /** The paths a run reads, by flag, for {@link RunDirectory}: --data_path and {@code trainedParam}. */
+  Map<String, Path> reads(Path trainedParam) {
+    Map<String, Path> reads = new LinkedHashMap<>();
+    reads.put("--data_path", dataPath);
+    reads.put("--trained_param", trainedParam);
+    return reads;
   }
 
   CifarSplits read() throws IOException {

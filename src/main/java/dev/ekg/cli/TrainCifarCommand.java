@@ -15,7 +15,6 @@ import dev.ekg.prune.SearchSubsets;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -111,9 +110,7 @@ public final class TrainCifarCommand implements Callable<Integer> {
     EkgPipeline.Settings settings = new EkgPipeline.Settings(resnet, variant, trainedParam, trainPath,
         session, new EkgSearch.Settings(searchTargetRate, searchStep, pruningCost), searchBatchSize,
         searchValPerClass, searchTrainPerClass, warmupSteps, numTeacher, knowledge, loop.stepConfig(), loop.settings());
-    Map<String, Path> reads = new LinkedHashMap<>();
-    reads.put("--data_path", data.dataPath);
-    reads.put("--trained_param", trainedParam);
+    Map<String, Path> reads = data.reads(trainedParam);
     run.check(reads);
     CifarSplits splits = data.read();
     loop.requireFits(splits.train(), data.dataPath);

@@ -16,7 +16,6 @@ import dev.ekg.pipeline.StopRequest;
 import dev.ekg.train.TrainStep;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -55,9 +54,7 @@ public final class TrainCommand implements Callable<Integer> {
     ResNetSpec resnet = data.spec();
     FineTuning.Settings settings = loop.settings();
     TrainStep.Config stepConfig = loop.stepConfig();
-    Map<String, Path> reads = new LinkedHashMap<>();
-    reads.put("--data_path", data.dataPath);
-    reads.put("--trained_param", trainedParam);
+    Map<String, Path> reads = data.reads(trainedParam);
     run.check(reads);
     CifarSplits splits = data.read();
     loop.requireFits(splits.train(), data.dataPath);

@@ -31,8 +31,8 @@ public final class CifarReader {
    */
   public static CifarSplits read(Path dir, CifarVariant variant) throws IOException {
     Found found = find(dir, variant, true);
-    List<Path> train = found.layout().trainFiles().stream().map(found.folder()::resolve).toList();
-    return new CifarSplits(found.reader().read(train, variant), test(found, variant));
+    List<Path> train = found.distribution().layout().trainFiles().stream().map(found.folder()::resolve).toList();
+    return new CifarSplits(found.distribution().reader().read(train, variant), test(found, variant));
   }
 
   /** Reads the test split alone: the training files need not be there. */
@@ -40,10 +40,12 @@ public final class CifarReader {
     return test(find(dir, variant, false), variant);
   }
 
-  private record Found(Path folder, CifarVariant.FileLayout layout, SplitReader reader) {}
+  /** A complete distribution and the folder it lies in. */
+  private record Found(Path folder, Distribution distribution) {}
 
   private static CifarDataset test(Found found, CifarVariant variant) throws IOException {
-    return found.reader().read(List.of(found.folder().resolve(found.layout().testFile())), variant);
+    Distribution d = found.distribution();
+    return d.reader().read(List.of(found.folder().resolve(d.layout().testFile())), variant);
   }
 
   private static Found find(Path dir, CifarVariant variant, boolean withTrain) throws DatasetException {
@@ -57,7 +59,7 @@ public final class CifarReader {
       for (Path folder : List.of(dir, dir.resolve(d.layout().folder()))) {
         List<String> missing = missing(folder, names);
         if (missing.isEmpty()) {
-          return new Found(folder, d.layout(), d.reader());
+          return new Found(folder, d);
         }
         lookedFor.append(String.format("%n  %s files %s in %s: missing %s",
             d.kind(), names, folder, missing.size() == names.size() ? "all" : missing));

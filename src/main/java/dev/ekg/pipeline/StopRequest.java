@@ -54,9 +54,4 @@ public final class StopRequest {
       throw new Stopped(signal, where);
     }
   }
-
-  /** Whether a stop was requested, for loops that must commit before they {@link #check}. */
-  public static boolean requested() {
-    return received != null;
-  }
 }
