@@ -1,6 +1,7 @@
 package dev.ekg.cli;
 
 import dev.ekg.data.CifarDataset;
+import dev.ekg.data.CifarSplits;
 import dev.ekg.pipeline.FineTuning;
 import dev.ekg.train.LearningRateSchedule;
 import dev.ekg.train.TrainStep;
@@ -55,6 +56,10 @@ final class FineTuningOptions {
   @Option(names = "--do_log", description = "print a progress line every N steps, 0 = never (default: ${DEFAULT-VALUE})")
   int doLog = 200;
 
+  @Option(names = "--train_per_class",
+      description = "use only the first N training images of each class, in every phase; 0 = all (default: ${DEFAULT-VALUE})")
+  int trainPerClass = 0;
+
   @Option(names = "--per_image_crop",
       description = "draw a crop offset per image instead of the reference's one per batch (default: ${DEFAULT-VALUE})")
   boolean perImageCrop = false;
@@ -72,6 +77,25 @@ final class FineTuningOptions {
   FineTuning.Settings settings() {
     return new FineTuning.Settings(trainEpoch, batchSize, valBatchSize,
         new LearningRateSchedule(learningRate, decayPoints, decayRate, trainEpoch), seed, doLog, perImageCrop);
+  }
+
+  /**
+   * The splits the run trains on: the training set cut to {@code --train_per_class} images per class,
+   * or whole.
+   */
+  CifarSplits select(CifarSplits splits, Path dataPath) {
+    if (trainPerClass < 0) {
+      throw new IllegalArgumentException("--train_per_class must be 0 (all) or positive, got " + trainPerClass);
+    }
+    if (trainPerClass == 0) {
+      return splits;
+    }
+    try {
+      return new CifarSplits(splits.train().firstPerClass(trainPerClass), splits.test());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--train_per_class " + trainPerClass + ": in the training set of --data_path "
+          + dataPath + ", " + e.getMessage());
+    }
   }
 
   /** Fails naming the flag when a batch does not fit the training set of {@code dataPath}. */

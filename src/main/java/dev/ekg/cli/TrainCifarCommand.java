@@ -112,7 +112,7 @@ public final class TrainCifarCommand implements Callable<Integer> {
         searchValPerClass, searchTrainPerClass, warmupSteps, numTeacher, knowledge, loop.stepConfig(), loop.settings());
     Map<String, Path> reads = data.reads(trainedParam);
     run.check(reads);
-    CifarSplits splits = data.read();
+    CifarSplits splits = loop.select(data.read(), data.dataPath);
     loop.requireFits(splits.train(), data.dataPath);
     EkgPipeline pipeline = new EkgPipeline(settings, splits, out, err);
     if (runsSearch) {

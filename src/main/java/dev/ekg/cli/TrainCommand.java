@@ -56,7 +56,7 @@ public final class TrainCommand implements Callable<Integer> {
     TrainStep.Config stepConfig = loop.stepConfig();
     Map<String, Path> reads = data.reads(trainedParam);
     run.check(reads);
-    CifarSplits splits = data.read();
+    CifarSplits splits = loop.select(data.read(), data.dataPath);
     loop.requireFits(splits.train(), data.dataPath);
     Map<String, FloatArray> weights = trainedParam == null ? null : WeightFiles.read(trainedParam);
     ResNetArchitecture architecture = weights == null

@@ -104,6 +104,33 @@ public final class CifarDataset {
     return new CifarDataset(subImages, subLabels, numClasses);
   }
 
+  /**
+   * The first {@code perClass} images of each class, in dataset order.
+   *
+   * @throws IllegalArgumentException naming the class when it holds fewer images
+   */
+  public CifarDataset firstPerClass(int perClass) {
+    if (perClass < 1) {
+      throw new IllegalArgumentException("perClass must be positive, got " + perClass);
+    }
+    int[] taken = new int[numClasses];
+    int[] indices = new int[Math.multiplyExact(perClass, numClasses)];
+    int n = 0;
+    for (int i = 0; i < labels.length && n < indices.length; i++) {
+      if (taken[labels[i]] < perClass) {
+        taken[labels[i]]++;
+        indices[n++] = i;
+      }
+    }
+    for (int c = 0; c < numClasses; c++) {
+      if (taken[c] < perClass) {
+        throw new IllegalArgumentException(
+            "class " + c + " has " + taken[c] + " images, fewer than the " + perClass + " asked for");
+      }
+    }
+    return subset(indices);
+  }
+
   @Override
   public String toString() {
     return "CifarDataset[" + size() + " images, " + numClasses + " classes]";

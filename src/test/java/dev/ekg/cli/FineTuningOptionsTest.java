@@ -2,9 +2,13 @@ package dev.ekg.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.ekg.data.CifarDataset;
+import dev.ekg.data.CifarSplits;
 import dev.ekg.pipeline.FineTuning;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -73,5 +77,25 @@ class FineTuningOptionsTest {
     new CommandLine(options).parseArgs("--train_epoch", "0");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, options::settings);
     assertEquals("--train_epoch must be at least 1, got 0", e.getMessage());
+  }
+
+  @Test
+  void trainPerClassCutsTheTrainingSetAndNamesTheFlagWhenAClassIsShort() {
+    byte[] images = new byte[4 * 3072];
+    CifarSplits splits = new CifarSplits(CifarDataset.of(images, new int[] {0, 1, 1, 0}, 2),
+        CifarDataset.of(new byte[3072], new int[] {1}, 2));
+    FineTuningOptions options = new FineTuningOptions(FineTuningOptions.TRAIN);
+    assertSame(splits, options.select(splits, Path.of("data")));
+    new CommandLine(options).parseArgs("--train_per_class", "1");
+    CifarSplits one = options.select(splits, Path.of("data"));
+    assertArrayEquals(new int[] {0, 1}, one.train().labels());
+    assertSame(splits.test(), one.test());
+    new CommandLine(options).parseArgs("--train_per_class", "3");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> options.select(splits, Path.of("data")));
+    assertEquals("--train_per_class 3: in the training set of --data_path data, class 0 has 2 images, "
+        + "fewer than the 3 asked for", e.getMessage());
+    new CommandLine(options).parseArgs("--train_per_class", "-1");
+    e = assertThrows(IllegalArgumentException.class, () -> options.select(splits, Path.of("data")));
+    assertEquals("--train_per_class must be 0 (all) or positive, got -1", e.getMessage());
   }
 }

@@ -65,4 +65,21 @@ class CifarDatasetTest {
     assertEquals(1, sub.images().get(2 * 3072));
     assertTrue(sub.toString().contains("3 images"));
   }
+
+  @Test
+  void firstPerClassKeepsTheFirstImagesOfEachClassInDatasetOrder() {
+    byte[] images = new byte[6 * 3072];
+    for (int i = 0; i < images.length; i++) {
+      images[i] = (byte) (i / 3072);
+    }
+    CifarDataset ds = CifarDataset.of(images, new int[] {1, 0, 1, 1, 0, 0}, 2);
+    CifarDataset two = ds.firstPerClass(2);
+    assertArrayEquals(new int[] {1, 0, 1, 0}, two.labels());
+    assertEquals(0, two.images().get(0));
+    assertEquals(1, two.images().get(3072));
+    assertEquals(2, two.images().get(2 * 3072));
+    assertEquals(4, two.images().get(3 * 3072));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ds.firstPerClass(4));
+    assertEquals("class 0 has 3 images, fewer than the 4 asked for", e.getMessage());
+  }
 }
