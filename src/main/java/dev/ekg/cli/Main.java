@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       TestCommand.class,
       SyntheticCifarCommand.class,
+      ImportIdxCommand.class,
       TrainCifarCommand.class,
       TrainCommand.class,
       BenchTrainStepCommand.class,
