@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       TestCommand.class,
       SyntheticCifarCommand.class,
       ImportIdxCommand.class,
+      DownloadCommand.class,
       TrainCifarCommand.class,
       TrainCommand.class,
       BenchTrainStepCommand.class,
