@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
     subcommands = {
       TestCommand.class,
       SyntheticCifarCommand.class,
+      ImportIdxCommand.class,
+      DownloadCommand.class,
       TrainCifarCommand.class,
       TrainCommand.class,
       BenchTrainStepCommand.class,

@@ -1,5 +1,6 @@
 package dev.ekg.cli;
 
+import dev.ekg.io.ResolvedPaths;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -44,9 +45,8 @@ final class RunDirectory {
     }
     OutputPaths.requireDirectoryOrAbsent("--train_path", path);
     if (overwrite) {
-      Path run = real(path);
       for (Map.Entry<String, Path> read : reads.entrySet()) {
-        if (read.getValue() != null && real(read.getValue()).startsWith(run)) {
+        if (read.getValue() != null && ResolvedPaths.isInside(read.getValue(), path)) {
           throw new IllegalArgumentException("--overwrite would delete " + read.getKey() + " " + read.getValue()
               + ", which this run reads: it is inside --train_path " + path + "; choose another --train_path");
         }
@@ -114,15 +114,5 @@ final class RunDirectory {
     for (Path p : entries) {
       PathUtils.delete(p);
     }
-  }
-
-  /** The path with symbolic links resolved as far as it exists, so aliases of one file compare equal. */
-  private static Path real(Path p) throws IOException {
-    Path absolute = p.toAbsolutePath().normalize();
-    Path existing = absolute;
-    while (existing != null && !Files.exists(existing)) {
-      existing = existing.getParent();
-    }
-    return existing == null ? absolute : existing.toRealPath().resolve(existing.relativize(absolute));
   }
 }

@@ -50,8 +50,9 @@ public final class CifarReader {
 
   private static Found find(Path dir, CifarVariant variant, boolean withTrain) throws DatasetException {
     if (!Files.isDirectory(dir)) {
-      throw new DatasetException("--data_path " + dir + (Files.exists(dir) ? " is a file" : " does not exist")
-          + ", expected a directory with the " + variant + " files");
+      String expected = ", expected a directory with the " + variant + " files";
+      throw new DatasetException("--data_path " + dir
+          + (Files.exists(dir) ? " is a file" + expected : " does not exist" + expected + ": " + howToGet(dir, variant)));
     }
     StringBuilder lookedFor = new StringBuilder();
     for (Distribution d : distributions(variant)) {
@@ -66,7 +67,14 @@ public final class CifarReader {
       }
     }
     throw new DatasetException("no complete " + variant + " dataset under " + dir + otherVariantHint(dir, variant)
-        + "; looked for" + lookedFor);
+        + "; looked for" + lookedFor + String.format("%n  ") + howToGet(dir, variant));
+  }
+
+  /** The commands that put a dataset into {@code dir}. */
+  private static String howToGet(Path dir, CifarVariant variant) {
+    return "`./ekg download --dataset " + variant + " --data_path " + dir + "` fetches it"
+        + (variant == CifarVariant.CIFAR10
+            ? "; `./ekg import_idx --idx_path IDX_DIR --data_path " + dir + "` makes one from MNIST-style IDX files" : "");
   }
 
   /** "; it holds CIFAR100 files: pass --dataset CIFAR100" when the other CIFAR is complete there. */

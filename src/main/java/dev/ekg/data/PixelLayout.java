@@ -26,4 +26,21 @@ final class PixelLayout {
       }
     }
   }
+
+  /**
+   * Copies a {@code side × side} grey image into the centre of a zeroed HWC image, the same value in
+   * each of its three channels: with {@code side} 28, a 2-pixel black border on every side.
+   */
+  static void centredGreyToHwc(byte[] src, int srcOffset, int side, byte[] dst, int dstOffset) {
+    int border = (CifarDataset.HEIGHT - side) / 2;
+    for (int y = 0; y < side; y++) {
+      for (int x = 0; x < side; x++) {
+        byte grey = src[srcOffset + y * side + x];
+        int pixel = dstOffset + ((y + border) * CifarDataset.WIDTH + x + border) * CifarDataset.CHANNELS;
+        for (int c = 0; c < CifarDataset.CHANNELS; c++) {
+          dst[pixel + c] = grey;
+        }
+      }
+    }
+  }
 }

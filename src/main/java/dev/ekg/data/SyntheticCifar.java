@@ -5,7 +5,6 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -95,8 +94,8 @@ public final class SyntheticCifar {
 
   /**
    * Generates the dataset and writes it into {@code dir} (created if missing) in the binary layout
-   * of {@link CifarVariant#binary()}: CIFAR-10's training images spread over its five batch files as
-   * evenly as possible, in order. Each file is written atomically.
+   * of {@link CifarVariant#binary()} (see {@link CifarBinaryWriter#writeSplits}). Each file is written
+   * atomically.
    *
    * @throws DirectoryNotEmptyException if {@code dir} has entries and {@code overwrite} is false
    */
@@ -113,22 +112,7 @@ public final class SyntheticCifar {
     }
     Files.createDirectories(dir);
     CifarSplits splits = generate();
-    CifarVariant.FileLayout layout = variant.binary();
-    List<Path> files = new ArrayList<>();
-    long bytes = 0;
-    int parts = layout.trainFiles().size();
-    int total = splits.train().size();
-    int first = 0;
-    for (int b = 0; b < parts; b++) {
-      int count = total / parts + (b < total % parts ? 1 : 0);
-      Path file = dir.resolve(layout.trainFiles().get(b));
-      bytes += CifarBinaryWriter.write(splits.train(), first, count, variant, file);
-      files.add(file);
-      first += count;
-    }
-    Path test = dir.resolve(layout.testFile());
-    bytes += CifarBinaryWriter.write(splits.test(), 0, splits.test().size(), variant, test);
-    files.add(test);
-    return new Summary(variant, total, splits.test().size(), files, bytes);
+    CifarBinaryWriter.Written written = CifarBinaryWriter.writeSplits(splits, variant, dir);
+    return new Summary(variant, splits.train().size(), splits.test().size(), written.files(), written.bytes());
   }
 }

@@ -182,6 +182,19 @@ class TestCommandTest {
   }
 
   @Test
+  void aDataPathWithoutADatasetNamesTheCommandsThatFillIt() throws IOException {
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    assertEquals(2, run("test", "--arch", "ResNet-20", "--trained_param", checkpoint.toString(), "--data_path",
+        empty.toString()));
+    assertTrue(err.toString().startsWith("test: error: no complete CIFAR10 dataset under " + empty + "; looked for"),
+        err.toString());
+    assertTrue(err.toString().endsWith("  `./ekg download --dataset CIFAR10 --data_path " + empty + "` fetches it; "
+        + "`./ekg import_idx --idx_path IDX_DIR --data_path " + empty + "` makes one from MNIST-style IDX files\n"),
+        err.toString());
+    assertEquals("", out.toString());
+  }
+
+  @Test
   void outputFlagsAreCheckedBeforeTheEvaluation() throws IOException {
     Path missingFolder = dir.resolve("no-such-folder/logits.npy");
     assertEquals(2, run("test", "--arch", "ResNet-20", "--trained_param", checkpoint.toString(), "--data_path",

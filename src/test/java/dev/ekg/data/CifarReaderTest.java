@@ -25,6 +25,16 @@ class CifarReaderTest {
         "in " + dir.resolve("cifar-10-batches-py") + ": missing all"}) {
       assertTrue(m.contains(expected), "expected <" + expected + "> in:\n" + m);
     }
+    assertTrue(m.endsWith(String.format("%n  `./ekg download --dataset CIFAR10 --data_path %s` fetches it; "
+        + "`./ekg import_idx --idx_path IDX_DIR --data_path %s` makes one from MNIST-style IDX files", dir, dir)), m);
+  }
+
+  @Test
+  void aMissingDirectoryNamesTheCommandsThatFillIt() {
+    Path missing = dir.resolve("missing");
+    DatasetException e = assertThrows(DatasetException.class, () -> CifarReader.readTest(missing, CifarVariant.CIFAR100));
+    assertEquals("--data_path " + missing + " does not exist, expected a directory with the CIFAR100 files: "
+        + "`./ekg download --dataset CIFAR100 --data_path " + missing + "` fetches it", e.getMessage());
   }
 
   @Test
