@@ -1,5 +1,6 @@
 package dev.ekg.cli;
 
+import dev.ekg.data.IdxImport;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,8 +19,6 @@ final class FashionMnistSource {
   /** Where Debian's package puts the files. */
   static final Path DEBIAN_FOLDER = Path.of("/usr/share/datasets/fashion-mnist");
   static final String PACKAGE = "dataset-fashion-mnist";
-  static final List<String> FILES = List.of("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-      "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte");
 
   private FashionMnistSource() {}
 
@@ -31,7 +30,7 @@ final class FashionMnistSource {
    * @throws IOException naming the folder and the command that installs the files, when they stay missing
    */
   static Path locate(Path folder, PrintWriter err) throws IOException, InterruptedException {
-    if (!holdsAll(folder) && folder.equals(DEBIAN_FOLDER)) {
+    if (!IdxImport.holdsSet(folder) && folder.equals(DEBIAN_FOLDER)) {
       List<String> prefix = installPrefix();
       if (prefix != null) {
         err.println("demo: Fashion-MNIST is missing; installing Debian's " + PACKAGE + " with apt-get");
@@ -42,17 +41,12 @@ final class FashionMnistSource {
         }
       }
     }
-    if (!holdsAll(folder)) {
-      throw new IOException(folder + " does not hold Fashion-MNIST (" + String.join(", ", FILES)
+    if (!IdxImport.holdsSet(folder)) {
+      throw new IOException(folder + " does not hold Fashion-MNIST (" + String.join(", ", IdxImport.FILES)
           + ", each raw or .gz): install it with `sudo apt-get install " + PACKAGE
           + "` (Debian, Ubuntu), or pass --idx_path with a folder that holds those files");
     }
     return folder;
-  }
-
-  private static boolean holdsAll(Path folder) {
-    return FILES.stream().allMatch(
-        f -> Files.isRegularFile(folder.resolve(f)) || Files.isRegularFile(folder.resolve(f + ".gz")));
   }
 
   /** {@code apt-get} as root, {@code sudo -n apt-get} where sudo needs no password, else null. */

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
     version = "EKG-Java 0.1.0",
     description = "Ensemble Knowledge Guided filter pruning (EKG, ECCV 2022) on TensorFlow Java.",
     subcommands = {
+      DemoCommand.class,
       TestCommand.class,
       SyntheticCifarCommand.class,
       ImportIdxCommand.class,

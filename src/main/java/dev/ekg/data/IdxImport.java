@@ -147,14 +147,27 @@ public final class IdxImport {
     return CifarDataset.wrap(hwc, classes, VARIANT.numClasses());
   }
 
+  /** Whether {@code dir} holds the four {@link #FILES}, each raw or gzip-compressed. */
+  public static boolean holdsSet(Path dir) {
+    return FILES.stream().allMatch(name -> existing(dir, name) != null);
+  }
+
   /** The file {@code name} in {@code dir}, raw if there, else gzip-compressed. */
   private static Path find(Path dir, String name) throws DatasetException {
+    Path file = existing(dir, name);
+    if (file == null) {
+      throw new DatasetException(dir + ": missing " + name + " (looked for " + name + " and " + name + ".gz)");
+    }
+    return file;
+  }
+
+  private static Path existing(Path dir, String name) {
     for (String candidate : List.of(name, name + ".gz")) {
       Path file = dir.resolve(candidate);
       if (Files.isRegularFile(file)) {
         return file;
       }
     }
-    throw new DatasetException(dir + ": missing " + name + " (looked for " + name + " and " + name + ".gz)");
+    return null;
   }
 }
