@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
     name = "bench_train_step",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = "Median wall time of one training step on random data; prints one JSON line.")
+    description = "Times the training step on random data and prints its median, p10 and p90 as one JSON line.")
 public final class BenchTrainStepCommand implements Callable<Integer> {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 

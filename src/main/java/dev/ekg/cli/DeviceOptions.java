@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 
 /** The flags that say where and how TensorFlow runs, shared by every command that builds a graph. */
 final class DeviceOptions {
-  @Option(names = "--gpu_id", split = ",", arity = "1..*",
+  @Option(names = "--gpu_id", split = ",", arity = "1..*", paramLabel = "ID",
       description = "visible GPU indices (default: ${DEFAULT-VALUE}; ignored by CPU builds)")
   List<Integer> gpuIds = List.of(0);
 

@@ -16,13 +16,22 @@ import picocli.CommandLine.Option;
 final class FineTuningOptions {
   /** The defaults that differ between the reference's {@code train.py} and {@code train_cifar.py}. */
   record Defaults(double learningRate, double[] decayPoints, double decayRate, float weightDecay, int valBatchSize,
-      long seed) {}
+      long seed, boolean knowledge) {}
 
-  /** HEAD's standalone {@code train.py} (§5.5). */
-  static final Defaults TRAIN = new Defaults(5e-2, new double[] {.3, .6, .9}, .1, 1e-4f, 250, 0);
+  /** HEAD's standalone {@code train.py} (§1.3, §5.5). */
+  static final Defaults TRAIN = new Defaults(5e-2, new double[] {.3, .6, .9}, .1, 1e-4f, 250, 0, false);
 
-  /** What {@code train_cifar.py} forwards to its fine-tuning (§1.1, §5.5). */
-  static final Defaults TRAIN_CIFAR = new Defaults(1e-2, new double[] {.3, .6, .8}, .2, 5e-4f, 256, 1);
+  /**
+   * What {@code train_cifar.py} forwards to its fine-tuning (§1.1, §5.5), except the memory bank:
+   * on by default (the reference's driver forgets it, §10.1).
+   */
+  static final Defaults TRAIN_CIFAR = new Defaults(1e-2, new double[] {.3, .6, .8}, .2, 5e-4f, 256, 1, true);
+
+  @Option(names = "--Knowledge", arity = "0..1", fallbackValue = "true",
+      description = "fine-tune with memory-bank distillation from <DATASET>_knowledge.npy (train: the file beside "
+          + "--trained_param; train_cifar: the one its prune phase writes); --Knowledge=false for plain "
+          + "cross-entropy (default: ${DEFAULT-VALUE})")
+  boolean knowledge;
 
   @Option(names = "--learning_rate", description = "base learning rate (default: ${DEFAULT-VALUE})")
   double learningRate;
@@ -71,6 +80,7 @@ final class FineTuningOptions {
     weightDecay = defaults.weightDecay();
     valBatchSize = defaults.valBatchSize();
     seed = defaults.seed();
+    knowledge = defaults.knowledge();
   }
 
   /** The loop's settings; fails with the flag's name when a count is out of range. */

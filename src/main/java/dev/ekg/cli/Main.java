@@ -34,7 +34,7 @@ public final class Main implements Runnable {
 
   /** The configured command line; tests call {@code execute} on it. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main())
+    return UsageHelp.install(new CommandLine(new Main()))
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setExecutionExceptionHandler(new UserErrors());
   }

@@ -17,10 +17,9 @@ import picocli.CommandLine.ParameterException;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Writes a deterministic, learnable synthetic CIFAR-10/100 dataset in the",
-      "real binary format (data_batch_1..5.bin + test_batch.bin, or train.bin +",
-      "test.bin), which every command reads like the real data. Classes differ in",
-      "stripe orientation, frequency and colour."
+      "Writes a deterministic, learnable synthetic CIFAR-10/100 dataset in the real binary format.",
+      "The files (data_batch_1..5.bin + test_batch.bin, or train.bin + test.bin) are read by every command like the "
+          + "real data. Classes differ in stripe orientation, frequency and colour."
     })
 public final class SyntheticCifarCommand implements Callable<Integer> {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;

@@ -32,9 +32,11 @@ import picocli.CommandLine.Option;
     name = "test",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description =
-        "Evaluates a ResNet (.pkl or checkpoint; pruned widths come from the array shapes) on the CIFAR "
-            + "test split: loss, top-1/top-5 accuracy, params, FLOPs and measured inference latency.")
+    description = {
+      "Evaluates a trained or pruned ResNet on the CIFAR test split.",
+      "Prints loss, top-1/top-5 accuracy, params, FLOPs and the measured inference latency; the weights are a .pkl "
+          + "or a checkpoint, and pruned widths come from the array shapes."
+    })
 public final class TestCommand implements Callable<Integer> {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 

@@ -30,10 +30,11 @@ import picocli.CommandLine.Option;
     name = "train_cifar",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description =
-        "Prunes a trained CIFAR ResNet with EKG to a FLOPs target and fine-tunes it with memory-bank "
-            + "distillation; writes the search log, slimmed_params.pkl, the knowledge file, trained_params.pkl, "
-            + "checkpoints, TensorBoard events and summary.json into --train_path.")
+    description = {
+      "Prunes a trained CIFAR ResNet with EKG to a FLOPs target and fine-tunes it with memory-bank distillation.",
+      "Writes the search log, slimmed_params.pkl, the knowledge file, trained_params.pkl, checkpoints, TensorBoard "
+          + "events and summary.json into --train_path."
+    })
 public final class TrainCifarCommand implements Callable<Integer> {
   /** Which phases to run. */
   enum Phase { all, search, prune, finetune }
@@ -48,10 +49,6 @@ public final class TrainCifarCommand implements Callable<Integer> {
 
   @Option(names = "--trained_param", description = "the trained network to prune (.pkl or checkpoint prefix); needed by the search phase")
   Path trainedParam;
-
-  @Option(names = "--Knowledge", arity = "0..1", fallbackValue = "true",
-      description = "fine-tune with memory-bank distillation; --Knowledge=false for plain cross-entropy (default: ${DEFAULT-VALUE})")
-  boolean knowledge = true;
 
   @Option(names = "--num_teacher", description = "teachers in the memory bank (default: ${DEFAULT-VALUE})")
   int numTeacher = 5;
@@ -109,7 +106,7 @@ public final class TrainCifarCommand implements Callable<Integer> {
     SessionOptions session = device.sessionOptions(err);
     EkgPipeline.Settings settings = new EkgPipeline.Settings(resnet, variant, trainedParam, trainPath,
         session, new EkgSearch.Settings(searchTargetRate, searchStep, pruningCost), searchBatchSize,
-        searchValPerClass, searchTrainPerClass, warmupSteps, numTeacher, knowledge, loop.stepConfig(), loop.settings());
+        searchValPerClass, searchTrainPerClass, warmupSteps, numTeacher, loop.knowledge, loop.stepConfig(), loop.settings());
     Map<String, Path> reads = data.reads(trainedParam);
     run.check(reads);
     CifarSplits splits = loop.select(data.read(), data.dataPath);

@@ -11,6 +11,7 @@ import dev.ekg.model.ResNetSpec;
 import dev.ekg.nn.NumericsEnvironment;
 import dev.ekg.nn.SessionOptions;
 import dev.ekg.pipeline.FineTuning;
+import dev.ekg.pipeline.KnowledgeFile;
 import dev.ekg.pipeline.RunState;
 import dev.ekg.pipeline.StopRequest;
 import dev.ekg.train.TrainStep;
@@ -23,14 +24,21 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Mirrors the reference's {@code train.py} (§1.3, §6.8): trains from scratch or fine-tunes weights. */
+/**
+ * Mirrors the reference's {@code train.py} (§1.3, §6.8): trains from scratch or fine-tunes weights,
+ * with {@code --Knowledge} by memory-bank distillation from the knowledge file beside them (§5.2).
+ */
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description =
-        "Trains a CIFAR ResNet from scratch or fine-tunes a .pkl/checkpoint (pruned shapes included); tests "
-            + "after every epoch and saves a checkpoint, trained_params.pkl and TensorBoard events in --train_path.")
+    description = {
+      "Trains a CIFAR ResNet from scratch or fine-tunes a trained or pruned one.",
+      "Starts from --trained_param (.pkl or checkpoint, pruned shapes included) or the reference's initialisers; "
+          + "tests after every epoch and saves a checkpoint, trained_params.pkl and TensorBoard events in "
+          + "--train_path. With --Knowledge it fine-tunes by memory-bank distillation from the knowledge file beside "
+          + "--trained_param."
+    })
 public final class TrainCommand implements Callable<Integer> {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
@@ -54,10 +62,21 @@ public final class TrainCommand implements Callable<Integer> {
     ResNetSpec resnet = data.spec();
     FineTuning.Settings settings = loop.settings();
     TrainStep.Config stepConfig = loop.stepConfig();
+    if (loop.knowledge && trainedParam == null) {
+      throw new IllegalArgumentException("--Knowledge needs --trained_param: the memory bank "
+          + KnowledgeFile.name(variant) + " is read from the folder of the weights it fine-tunes");
+    }
+    Path knowledge = loop.knowledge ? KnowledgeFile.beside(trainedParam, variant) : null;
     Map<String, Path> reads = data.reads(trainedParam);
+    reads.put("--Knowledge", knowledge);
     run.check(reads);
     CifarSplits splits = loop.select(data.read(), data.dataPath);
     loop.requireFits(splits.train(), data.dataPath);
+    if (knowledge != null) {
+      settings = settings.withMemoryBank(KnowledgeFile.read(knowledge, splits.train(), "--Knowledge reads the memory "
+          + "bank beside --trained_param; train_cifar's prune phase writes it next to slimmed_params.pkl (or "
+          + "train without --Knowledge)"));
+    }
     Map<String, FloatArray> weights = trainedParam == null ? null : WeightFiles.read(trainedParam);
     ResNetArchitecture architecture = weights == null
         ? ResNetArchitecture.of(resnet)
@@ -76,11 +95,10 @@ public final class TrainCommand implements Callable<Integer> {
       try (ResNetModel model = weights == null
           ? ResNetModel.create(architecture, options, loop.seed + 1)
           : ResNetModel.withWeights(architecture, weights, options)) {
-        TrainStep step = new TrainStep(model, stepConfig);
         if (state.checkpoint() != null) {
           err.printf(Locale.ROOT, "resuming %s at epoch %d (step %d)%n", trainPath, state.epoch(), state.step());
         }
-        new FineTuning(model, step, settings, trainPath, out, err)
+        new FineTuning(model, stepConfig, settings, trainPath, out, err)
             .run(splits.train(), splits.test(), Normalization.of(variant), state);
       }
       out.printf(Locale.ROOT, "fine_tuning_time: %.1f s%n", (System.nanoTime() - start) / 1e9);

@@ -111,8 +111,10 @@ public final class EkgPipeline {
     return settings.runDir().resolve(name);
   }
 
-  private String knowledgeFile() {
-    return settings.variant().name() + "_knowledge.npy";
+  /** The memory bank the prune phase wrote, checked against the training set. */
+  private FloatArray readKnowledge() throws IOException {
+    return KnowledgeFile.read(file(KnowledgeFile.name(settings.variant())), data.train(),
+        "run the prune phase first (--phase prune or all), which writes it, or pass --Knowledge=false");
   }
 
   /**
@@ -128,22 +130,22 @@ public final class EkgPipeline {
 
   /** Fails when the prune phase is run alone without the search phase's files. */
   public void checkPruneInputs() throws IOException {
-    requireFrom(SearchHistoryFile.FILE, SEARCH, "");
-    requireFrom(WARMED_PARAMS, SEARCH, "");
+    requireFrom(SearchHistoryFile.FILE, SEARCH);
+    requireFrom(WARMED_PARAMS, SEARCH);
   }
 
   /** Fails when the fine-tuning phase is run alone without the prune phase's files. */
   public void checkFineTuneInputs() throws IOException {
-    requireFrom(SLIMMED_PARAMS, PRUNE, "");
+    requireFrom(SLIMMED_PARAMS, PRUNE);
     if (settings.knowledge()) {
-      requireFrom(knowledgeFile(), PRUNE, ", or pass --Knowledge=false");
+      readKnowledge();
     }
   }
 
-  private void requireFrom(String name, String phase, String otherwise) throws IOException {
+  private void requireFrom(String name, String phase) throws IOException {
     if (!Files.isRegularFile(file(name))) {
       throw new IOException(file(name) + " is missing: run the " + phase + " phase first (--phase " + phase
-          + " or all), which writes it" + otherwise);
+          + " or all), which writes it");
     }
   }
 
@@ -247,7 +249,7 @@ public final class EkgPipeline {
       }
       out.printf(Locale.ROOT, "memory bank: teachers %s of %d interim networks%n",
           Arrays.toString(teachers), candidates.size());
-      NpyFile.write(file(knowledgeFile()), memoryBank(model, masks));
+      NpyFile.write(file(KnowledgeFile.name(settings.variant())), memoryBank(model, masks));
     }
     GatePlan plan = GatePlan.of(arch);
     int[][] kept = PhysicalPruning.keptIndices(last.masks());
@@ -298,21 +300,9 @@ public final class EkgPipeline {
   public void fineTune(RunState state) throws IOException, InterruptedException {
     Map<String, FloatArray> slim = WeightFiles.read(file(SLIMMED_PARAMS));
     ResNetArchitecture pruned = ResNetArchitecture.fromWeights(settings.spec(), slim, SLIMMED_PARAMS);
-    FloatArray bank = null;
-    if (settings.knowledge()) {
-      Path knowledge = file(knowledgeFile());
-      if (!Files.isRegularFile(knowledge)) {
-        throw new IOException(knowledge + " is missing: run the prune phase first, or pass --Knowledge=false");
-      }
-      bank = NpyFile.readFloat(knowledge);
-    }
-    FineTuning.Settings f = settings.fineTuning();
-    FineTuning.Settings withBank = new FineTuning.Settings(f.epochs(), f.batchSize(), f.valBatchSize(), f.schedule(),
-        f.seed(), f.doLog(), f.perImageCrop(), bank);
-    TrainStep.Config stepConfig = new TrainStep.Config(settings.step().weightDecay(), settings.step().batchSizeFlag(),
-        settings.step().accum(), settings.step().replicas(), bank == null ? 0 : bank.dim(2));
+    FloatArray bank = settings.knowledge() ? readKnowledge() : null;
     try (ResNetModel model = ResNetModel.withWeights(pruned, slim, settings.session())) {
-      new FineTuning(model, new TrainStep(model, stepConfig), withBank, settings.runDir(), out, progress)
+      new FineTuning(model, settings.step(), settings.fineTuning().withMemoryBank(bank), settings.runDir(), out, progress)
           .run(data.train(), data.test(), normalization, state);
     }
   }

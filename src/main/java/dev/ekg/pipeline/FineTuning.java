@@ -51,6 +51,11 @@ public final class FineTuning {
         boolean perImageCrop) {
       this(epochs, batchSize, valBatchSize, schedule, seed, doLog, perImageCrop, null);
     }
+
+    /** These settings with {@code bank} as the memory bank (null: plain training). */
+    public Settings withMemoryBank(FloatArray bank) {
+      return new Settings(epochs, batchSize, valBatchSize, schedule, seed, doLog, perImageCrop, bank);
+    }
   }
 
   /** Fails with the flag's name before any work starts, not in the middle of a run. */
@@ -68,13 +73,18 @@ public final class FineTuning {
   private final PrintWriter progress;
 
   /**
+   * Builds the step into the model's graph: plain cross-entropy (§5.1), or with a memory bank in
+   * {@code settings} the memory-bank objective (§5.2) over as many teachers as the bank holds.
+   *
+   * @param stepConfig the step's settings; its teacher count is taken from the bank
    * @param out the epoch lines
    * @param progress the periodic step lines (stderr in the CLI)
    */
-  public FineTuning(
-      ResNetModel model, TrainStep step, Settings settings, Path runDir, PrintWriter out, PrintWriter progress) {
+  public FineTuning(ResNetModel model, TrainStep.Config stepConfig, Settings settings, Path runDir, PrintWriter out,
+      PrintWriter progress) {
     this.model = model;
-    this.step = step;
+    FloatArray bank = settings.memoryBank();
+    this.step = new TrainStep(model, stepConfig.withTeachers(bank == null ? 0 : bank.dim(2)));
     this.settings = settings;
     this.runDir = runDir;
     this.out = out;

@@ -48,6 +48,11 @@ public final class TrainStep {
       this(weightDecay, batchSizeFlag, accum, replicas, 0);
     }
 
+    /** This config with {@code count} memory-bank teachers (0: plain cross-entropy). */
+    public Config withTeachers(int count) {
+      return new Config(weightDecay, batchSizeFlag, accum, replicas, count);
+    }
+
     /** Images per example: two augmented views with the memory bank (§5.2), else one. */
     public int views() {
       return teachers > 0 ? MemoryBankDistillation.VIEWS : 1;

@@ -34,6 +34,7 @@ class FineTuningOptionsTest {
     assertEquals(1e-4f, value(spec, "--weight_decay"));
     assertEquals(250, value(spec, "--val_batch_size"));
     assertEquals(0L, value(spec, "--seed"));
+    assertEquals(false, value(spec, "--Knowledge"), "train.py's --Knowledge is off unless given (§1.3)");
   }
 
   @Test
@@ -45,6 +46,7 @@ class FineTuningOptionsTest {
     assertEquals(5e-4f, value(spec, "--weight_decay"));
     assertEquals(256, value(spec, "--val_batch_size"));
     assertEquals(1L, value(spec, "--seed"));
+    assertEquals(true, value(spec, "--Knowledge"), "on by default in train_cifar (the driver forgot it, §10.1)");
     assertEquals(128, value(spec, "--batch_size"));
     assertEquals(100, value(spec, "--train_epoch"));
   }

@@ -154,6 +154,25 @@ class TrainCifarCommandTest {
     assertTrue(Files.notExists(again.resolve("memory_bank")));
   }
 
+  /**
+   * {@code train --Knowledge} on the pipeline's slimmed network, with the flags train_cifar forwards
+   * to its fine-tuning (§1.1), is that fine-tuning: the same memory bank, step and loop, so the same
+   * weights bit for bit.
+   */
+  @Test
+  void trainWithKnowledgeRepeatsThePipelinesFineTuning() throws IOException {
+    Path again = dir.resolve("train-knowledge");
+    StringWriter err = new StringWriter();
+    assertEquals(0, Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err, true))
+        .execute("train", "--arch", "ResNet-20", "--trained_param", run.resolve("slimmed_params.pkl").toString(),
+            "--Knowledge", "--data_path", data.toString(), "--train_path", again.toString(), "--train_epoch", "1",
+            "--batch_size", "32", "--val_batch_size", "100", "--learning_rate", "0.01", "--decay_points", ".3", ".6",
+            ".8", "--decay_rate", "0.2", "--weight_decay", "5e-4", "--seed", "1", "--do_log", "0", "--threads", "1"),
+        err.toString());
+    assertEquals(PickleWeights.read(run.resolve("trained_params.pkl")),
+        PickleWeights.read(again.resolve("trained_params.pkl")));
+  }
+
   @Test
   void theSearchLogHasOneObjectPerAcceptedStep() throws IOException {
     List<String> lines = Files.readAllLines(run.resolve("search_log.jsonl"));

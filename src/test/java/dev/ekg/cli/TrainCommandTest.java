@@ -1,12 +1,16 @@
 package dev.ekg.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ekg.data.CifarVariant;
 import dev.ekg.data.SyntheticCifar;
+import dev.ekg.io.FloatArray;
+import dev.ekg.io.NpyFile;
 import dev.ekg.io.PickleWeights;
 import dev.ekg.io.WeightFiles;
 import dev.ekg.pipeline.FineTuning;
@@ -18,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,6 +100,84 @@ class TrainCommandTest {
         + "0.05 -> 0.1, --seed 0 -> 4)"), err.toString());
     assertEquals(state, Files.readString(run.resolve(RunState.FILE)));
     assertEquals(arguments, Files.readString(run.resolve(ArgumentsFile.FILE)));
+  }
+
+  /** A 1-epoch run whose trained_params.pkl the knowledge tests fine-tune, with a bank of {@code shape} beside it. */
+  private Path weightsWithBank(String name, int... shape) throws IOException {
+    Path base = dir.resolve(name);
+    assertEquals(0, run(trainArgs(base, 1)), err.toString());
+    if (shape.length > 0) {
+      float[] logits = new float[(int) FloatArray.elementCount(shape)];
+      SplittableRandom random = new SplittableRandom(3);
+      for (int i = 0; i < logits.length; i++) {
+        logits[i] = (float) (4 * random.nextDouble() - 2);
+      }
+      NpyFile.write(base.resolve("CIFAR10_knowledge.npy"), new FloatArray(shape, logits));
+    }
+    return base.resolve(FineTuning.TRAINED_PARAMS);
+  }
+
+  private List<String> fineTuneArgs(Path run, Path weights, String... extra) {
+    List<String> args = trainArgs(run, 1, "--trained_param", weights.toString());
+    args.addAll(List.of(extra));
+    return args;
+  }
+
+  /**
+   * The memory-bank objective (two views, CE + T·KL per view, §5.2) from the bank beside the weights:
+   * from the same weights and batches its loss exceeds plain cross-entropy's, which counts one view.
+   */
+  @Test
+  void knowledgeFineTunesWithTheMemoryBankBesideTheWeights() throws IOException {
+    Path weights = weightsWithBank("kd-base", 240, 10, 2);
+    Path plain = dir.resolve("kd-plain");
+    Path distilled = dir.resolve("kd-distilled");
+    assertEquals(0, run(fineTuneArgs(plain, weights)), err.toString());
+    assertEquals(0, run(fineTuneArgs(distilled, weights, "--Knowledge")), err.toString());
+    double plainLoss = RunState.read(plain).history().get(0).trainLoss();
+    double distilledLoss = RunState.read(distilled).history().get(0).trainLoss();
+    assertTrue(distilledLoss > plainLoss, "distilled " + distilledLoss + " vs plain " + plainLoss);
+    assertNotEquals(PickleWeights.read(plain.resolve(FineTuning.TRAINED_PARAMS)),
+        PickleWeights.read(distilled.resolve(FineTuning.TRAINED_PARAMS)));
+    JsonNode arguments = new ObjectMapper().readTree(distilled.resolve(ArgumentsFile.FILE).toFile());
+    assertTrue(arguments.get("Knowledge").asBoolean());
+    assertFalse(new ObjectMapper().readTree(plain.resolve(ArgumentsFile.FILE).toFile()).get("Knowledge").asBoolean(),
+        "train's default is the reference's train.py's: no memory bank");
+
+    String state = Files.readString(distilled.resolve(RunState.FILE));
+    List<String> resumed = fineTuneArgs(distilled, weights, "--resume", "--Knowledge=false");
+    assertEquals(2, run(resumed));
+    assertTrue(err.toString().contains("--resume: the run in " + distilled + " was started with other values "
+        + "(--Knowledge true -> false)"), err.toString());
+    assertEquals(state, Files.readString(distilled.resolve(RunState.FILE)));
+  }
+
+  @Test
+  void knowledgeErrorsNameTheFileAndTheExpectedShape() throws IOException {
+    Path noBank = weightsWithBank("kd-none");
+    assertRefused(fineTuneArgs(dir.resolve("kd-e1"), noBank, "--Knowledge"), noBank.resolveSibling(
+        "CIFAR10_knowledge.npy") + " is missing: --Knowledge reads the memory bank beside --trained_param; "
+        + "train_cifar's prune phase writes it next to slimmed_params.pkl (or train without --Knowledge)");
+
+    Path fewRows = weightsWithBank("kd-rows", 100, 10, 2);
+    assertRefused(fineTuneArgs(dir.resolve("kd-e2"), fewRows, "--Knowledge"), fewRows.resolveSibling(
+        "CIFAR10_knowledge.npy") + ": expected the memory bank's teacher logits [N_train, classes, teachers] = "
+        + "[240, 10, >= 1] for this training set, got [100, 10, 2]");
+
+    Path flat = weightsWithBank("kd-flat", 240, 10);
+    assertRefused(fineTuneArgs(dir.resolve("kd-e3"), flat, "--Knowledge"), "got [240, 10]");
+
+    assertRefused(trainArgs(dir.resolve("kd-e4"), 1, "--Knowledge"), "--Knowledge needs --trained_param: the memory "
+        + "bank CIFAR10_knowledge.npy is read from the folder of the weights it fine-tunes");
+  }
+
+  /** Exit code 2, one line naming the problem, and --train_path never created. */
+  private void assertRefused(List<String> args, String message) {
+    err.getBuffer().setLength(0);
+    assertEquals(2, run(args), err.toString());
+    assertTrue(err.toString().startsWith("train: error: ") && err.toString().contains(message), err.toString());
+    assertEquals(1, err.toString().strip().lines().count(), err.toString());
+    assertFalse(Files.exists(Path.of(args.get(args.indexOf("--train_path") + 1))));
   }
 
   /**

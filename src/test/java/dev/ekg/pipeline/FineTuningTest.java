@@ -53,8 +53,7 @@ class FineTuningTest {
   private RunState train(Path runDir, int epochs, RunState state, LearningRateSchedule schedule, FloatArray bank)
       throws IOException, InterruptedException {
     try (ResNetModel model = ResNetModel.create(RESNET8, SERIAL, 7)) {
-      int teachers = bank == null ? 0 : bank.dim(2);
-      TrainStep step = new TrainStep(model, new TrainStep.Config(5e-4f, 32, 2, 1, teachers));
+      TrainStep.Config step = new TrainStep.Config(5e-4f, 32, 2, 1);
       FineTuning.Settings settings = new FineTuning.Settings(epochs, 32, 50, schedule, 3, 0, false, bank);
       return new FineTuning(model, step, settings, runDir, new PrintWriter(out), new PrintWriter(new StringWriter()))
           .run(data.train(), data.test(), Normalization.CIFAR10, state);
