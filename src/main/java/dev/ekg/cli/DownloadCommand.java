@@ -19,9 +19,9 @@ import picocli.CommandLine.ParameterException;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Fetches the CIFAR-10 or CIFAR-100 binary archive, checks its MD5 and unpacks it into",
-      "--data_path (DIR/cifar-10-batches-bin/ or DIR/cifar-100-binary/). An interrupted transfer",
-      "leaves DIR.<archive>.part beside DIR; running the command again resumes it."
+      "Fetches the CIFAR-10 or CIFAR-100 binary archive and unpacks it into --data_path.",
+      "Checks the archive's MD5 and unpacks it at once (DIR/cifar-10-batches-bin/ or DIR/cifar-100-binary/). An "
+          + "interrupted transfer leaves DIR.<archive>.part beside DIR; running the command again resumes it."
     })
 public final class DownloadCommand implements Callable<Integer> {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;

@@ -15,10 +15,10 @@ import picocli.CommandLine.ParameterException;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Converts an MNIST-style set of IDX files (MNIST, Fashion-MNIST: train-images-idx3-ubyte,",
-      "train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each raw or .gz)",
-      "into the CIFAR-10 binary layout every command reads: 28×28 grey images padded to 32×32",
-      "and copied into R, G and B, the training set in 5 equal data_batch_N.bin files."
+      "Converts an MNIST-style set of IDX files into the CIFAR-10 binary layout.",
+      "Reads MNIST or Fashion-MNIST (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, "
+          + "t10k-labels-idx1-ubyte, each raw or .gz) and writes what every command reads: 28×28 grey images padded "
+          + "to 32×32 and copied into R, G and B, the training set in 5 equal data_batch_N.bin files."
     })
 public final class ImportIdxCommand implements Callable<Integer> {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
