@@ -13,6 +13,7 @@ import dev.ekg.nn.SessionOptions;
 import dev.ekg.pipeline.FineTuning;
 import dev.ekg.pipeline.RunState;
 import dev.ekg.pipeline.StopRequest;
+import dev.ekg.report.Plots;
 import dev.ekg.train.TrainStep;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Option;
     sortOptions = false,
     description =
         "Trains a CIFAR ResNet from scratch or fine-tunes a .pkl/checkpoint (pruned shapes included); tests "
-            + "after every epoch and saves a checkpoint, trained_params.pkl and TensorBoard events in --train_path.")
+            + "after every epoch and saves a checkpoint, trained_params.pkl, TensorBoard events and training_curves.png "
+            + "in --train_path.")
 public final class TrainCommand implements Callable<Integer> {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
 
@@ -80,11 +82,12 @@ public final class TrainCommand implements Callable<Integer> {
         if (state.checkpoint() != null) {
           err.printf(Locale.ROOT, "resuming %s at epoch %d (step %d)%n", trainPath, state.epoch(), state.step());
         }
-        new FineTuning(model, step, settings, trainPath, out, err)
+        state = new FineTuning(model, step, settings, trainPath, out, err)
             .run(splits.train(), splits.test(), Normalization.of(variant), state);
       }
       out.printf(Locale.ROOT, "fine_tuning_time: %.1f s%n", (System.nanoTime() - start) / 1e9);
       out.flush();
+      Plots.epochs(trainPath.resolve(Plots.TRAINING_CURVES), "Training", state.history());
     }
     return 0;
   }
