@@ -22,7 +22,10 @@ final class Panels {
   /** Colour-blind-safe series colours (Okabe–Ito: blue, vermilion, bluish green, orange). */
   static final Color[] COLORS = {
       new Color(0, 114, 178), new Color(213, 94, 0), new Color(0, 158, 115), new Color(230, 159, 0)};
-  /** Left axis width of every panel (title and labels up to 6 characters, such as 1.2155), so that stacked panels share their x positions. */
+  /**
+   * Left axis width of every panel (its title and labels of up to 6 characters, such as 1.2155), so
+   * that stacked panels share their x positions.
+   */
   private static final int LEFT_AXIS = 90;
 
   private Panels() {}

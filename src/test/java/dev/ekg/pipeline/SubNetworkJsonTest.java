@@ -68,8 +68,8 @@ class SubNetworkJsonTest {
 
   @Test
   void aWidthThatIsNotANumberNamesTheFile() throws IOException {
-    Files.writeString(dir.resolve(SearchHistoryFile.FILE),
-        "{\"originalLoss\": 1, \"originalAccuracy\": 0, \"history\": [{\"widths\": [\"1\"], \"orders\": [[0]], \"valLoss\": 1}]}");
+    Files.writeString(dir.resolve(SearchHistoryFile.FILE), """
+        {"originalLoss": 1, "originalAccuracy": 0, "history": [{"widths": ["1"], "orders": [[0]], "valLoss": 1}]}""");
     IOException e = assertThrows(IOException.class, () -> SearchHistoryFile.read(dir));
     assertTrue(e.getMessage().startsWith(dir.resolve(SearchHistoryFile.FILE) + ": unreadable search history: width 0 "
         + "of a sub-network is \"1\", expected a number"), e.getMessage());
