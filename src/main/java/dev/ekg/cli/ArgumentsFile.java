@@ -72,7 +72,8 @@ final class ArgumentsFile {
     }
   }
 
-  private static Map<String, Object> arguments(CommandLine.Model.CommandSpec spec) {
+  /** Every flag of the command by name (without {@code --}), as {@code arguments.json} holds them. */
+  static Map<String, Object> arguments(CommandLine.Model.CommandSpec spec) {
     Map<String, Object> args = new LinkedHashMap<>();
     for (CommandLine.Model.OptionSpec o : flags(spec)) {
       args.put(name(o), json(o));

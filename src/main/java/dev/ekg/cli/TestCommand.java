@@ -62,7 +62,7 @@ public final class TestCommand implements Callable<Integer> {
   Path saveLogits;
 
   @Option(names = "--latency_runs", description = "timed forward passes of one --val_batch_size batch in inference mode (moving BN statistics, as deployed) for the latency line (default: ${DEFAULT-VALUE})")
-  int latencyRuns = 20;
+  int latencyRuns = Latency.DEFAULT_RUNS;
 
   @Option(names = "--export_graph", paramLabel = "DIR", description = "also write the network's GraphDef (.pb) and a text summary into DIR")
   Path exportGraph;
@@ -97,7 +97,7 @@ public final class TestCommand implements Callable<Integer> {
       // deployment speed: moving statistics, which TensorFlow folds into the convolutions; batch
       // statistics cost a separate pass per layer whatever --bn_mode the accuracy used
       Latency.Measurement latency =
-          Latency.measure(model, BnMode.INFERENCE, Math.min(valBatchSize, test.size()), 3, latencyRuns);
+          Latency.measure(model, BnMode.INFERENCE, Math.min(valBatchSize, test.size()), Latency.WARMUP_RUNS, latencyRuns);
       out.printf(Locale.ROOT, "Test loss: %.4f, Test ACC. Top-1: %.4f, Top-5: %.4f%n",
           result.loss(), result.top1(), result.top5());
       out.printf(Locale.ROOT, "Params: %.2f FLOPS: %.2f%n", complexity.paramsMillions(), complexity.flopsMillions());

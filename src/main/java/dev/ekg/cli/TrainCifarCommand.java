@@ -12,9 +12,12 @@ import dev.ekg.pipeline.StopRequest;
 import dev.ekg.prune.EkgSearch;
 import dev.ekg.prune.PruningCost;
 import dev.ekg.prune.SearchSubsets;
+import dev.ekg.report.ResultTable;
+import dev.ekg.report.TrainCifarReport;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,7 +36,7 @@ import picocli.CommandLine.Option;
     description = {
       "Prunes a trained CIFAR ResNet with EKG to a FLOPs target and fine-tunes it with memory-bank distillation.",
       "Writes the search log, slimmed_params.pkl, the knowledge file, trained_params.pkl, checkpoints, TensorBoard "
-          + "events and summary.json into --train_path."
+          + "events, summary.json, PNG plots and report.md/report.json into --train_path."
     })
 public final class TrainCifarCommand implements Callable<Integer> {
   /** Which phases to run. */
@@ -124,8 +127,10 @@ public final class TrainCifarCommand implements Callable<Integer> {
     }
     try (RunLock lock = run.open(reads, keep, err)) {
       ArgumentsFile.write(spec, trainPath);
-      NumericsFile.record(NumericsEnvironment.current(session), trainPath, keep, err);
+      NumericsEnvironment numerics = NumericsEnvironment.current(session);
+      NumericsFile.record(numerics, trainPath, keep, err);
       PhaseProgress progress = keep ? PhaseProgress.read(trainPath) : PhaseProgress.none();
+      ResultTable table = null;
       if (runsSearch) {
         progress = runPhase(progress, EkgPipeline.SEARCH, "searching_time", () -> pipeline.search(resume), out);
       }
@@ -136,7 +141,16 @@ public final class TrainCifarCommand implements Callable<Integer> {
         boolean continues = Files.isRegularFile(trainPath.resolve(RunState.FILE)) && (resume || phase == Phase.finetune);
         RunState state = continues ? RunState.read(trainPath) : RunState.fresh();
         progress = runPhase(progress, EkgPipeline.FINETUNE, "fine_tuning_time", () -> pipeline.fineTune(state), out);
-        pipeline.summarize(progress);
+        table = new ResultTable(pipeline.summarize(progress));
+        out.print(table.text());
+        out.flush();
+      }
+      List<String> plots = TrainCifarReport.plots(trainPath, resnet, searchTargetRate);
+      if (table != null) {
+        TrainCifarReport.write(trainPath, table, numerics.describe(), ArgumentsFile.arguments(spec), plots);
+        out.println("report: " + trainPath.resolve(TrainCifarReport.MARKDOWN));
+      } else if (!plots.isEmpty()) {
+        out.println("plots: " + String.join(", ", plots) + " in " + trainPath);
       }
     }
     out.flush();

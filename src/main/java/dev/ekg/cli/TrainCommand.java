@@ -14,6 +14,7 @@ import dev.ekg.pipeline.FineTuning;
 import dev.ekg.pipeline.KnowledgeFile;
 import dev.ekg.pipeline.RunState;
 import dev.ekg.pipeline.StopRequest;
+import dev.ekg.report.Plots;
 import dev.ekg.train.TrainStep;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -35,9 +36,9 @@ import picocli.CommandLine.Option;
     description = {
       "Trains a CIFAR ResNet from scratch or fine-tunes a trained or pruned one.",
       "Starts from --trained_param (.pkl or checkpoint, pruned shapes included) or the reference's initialisers; "
-          + "tests after every epoch and saves a checkpoint, trained_params.pkl and TensorBoard events in "
-          + "--train_path. With --Knowledge it fine-tunes by memory-bank distillation from the knowledge file beside "
-          + "--trained_param."
+          + "tests after every epoch and saves a checkpoint, trained_params.pkl, TensorBoard events and "
+          + "training_curves.png in --train_path. With --Knowledge it fine-tunes by memory-bank distillation from the "
+          + "knowledge file beside --trained_param."
     })
 public final class TrainCommand implements Callable<Integer> {
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
@@ -98,11 +99,12 @@ public final class TrainCommand implements Callable<Integer> {
         if (state.checkpoint() != null) {
           err.printf(Locale.ROOT, "resuming %s at epoch %d (step %d)%n", trainPath, state.epoch(), state.step());
         }
-        new FineTuning(model, stepConfig, settings, trainPath, out, err)
+        state = new FineTuning(model, stepConfig, settings, trainPath, out, err)
             .run(splits.train(), splits.test(), Normalization.of(variant), state);
       }
       out.printf(Locale.ROOT, "fine_tuning_time: %.1f s%n", (System.nanoTime() - start) / 1e9);
       out.flush();
+      Plots.epochs(trainPath.resolve(Plots.TRAINING_CURVES), "Training", state.history());
     }
     return 0;
   }

@@ -1,12 +1,9 @@
 package dev.ekg.pipeline;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ekg.data.CifarDataset;
 import dev.ekg.data.CifarSplits;
 import dev.ekg.data.CifarVariant;
 import dev.ekg.data.Normalization;
-import dev.ekg.io.AtomicFile;
 import dev.ekg.io.FloatArray;
 import dev.ekg.io.NpyFile;
 import dev.ekg.io.PickleWeights;
@@ -16,6 +13,7 @@ import dev.ekg.model.GatePlan;
 import dev.ekg.model.ResNetArchitecture;
 import dev.ekg.model.ResNetModel;
 import dev.ekg.model.ResNetSpec;
+import dev.ekg.nn.BnMode;
 import dev.ekg.nn.Complexity;
 import dev.ekg.nn.NonFiniteException;
 import dev.ekg.nn.SessionOptions;
@@ -37,7 +35,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -52,7 +49,7 @@ import java.util.Map;
  *       {@code warmed_params.pkl}, {@code search_history.json}, {@code search_log.jsonl};
  *   <li>prune: teachers and memory bank, physical pruning, BN re-estimation →
  *       {@code <DATASET>_knowledge.npy}, {@code slimmed_params.pkl} (+ checkpoint),
- *       {@code kept_channels.json};
+ *       {@code kept_channels.json} ({@link KeptChannelsFile});
  *   <li>finetune: {@link FineTuning} of the slimmed network, with memory-bank distillation unless
  *       turned off → {@code trained_params.pkl}, checkpoints, {@code train_state.json}.
  * </ol>
@@ -61,13 +58,10 @@ public final class EkgPipeline {
   public static final String WARMED_PARAMS = "warmed_params.pkl";
   public static final String SLIMMED_PARAMS = "slimmed_params.pkl";
   public static final String SLIMMED_CHECKPOINT = "checkpoints/slimmed";
-  public static final String KEPT_CHANNELS = "kept_channels.json";
-  public static final String SUMMARY = "summary.json";
   /** The phases' names, as {@code --phase} and {@link PhaseProgress} call them. */
   public static final String SEARCH = "search";
   public static final String PRUNE = "prune";
   public static final String FINETUNE = "finetune";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   /** The reference's warm-up learning rate (§5.5). */
   private static final float WARMUP_LEARNING_RATE = 1e-3f;
   /** {@code --warmup_steps} value for the reference's warm-up: one pass over the warm-up subset (§5.5). */
@@ -134,11 +128,18 @@ public final class EkgPipeline {
     requireFrom(WARMED_PARAMS, SEARCH);
   }
 
-  /** Fails when the fine-tuning phase is run alone without the prune phase's files. */
+  /**
+   * Fails when the fine-tuning phase is run alone without the prune phase's files, or with a
+   * {@code --trained_param} (the original network the summary compares with) that does not fit.
+   */
   public void checkFineTuneInputs() throws IOException {
     requireFrom(SLIMMED_PARAMS, PRUNE);
     if (settings.knowledge()) {
       readKnowledge();
+    }
+    if (settings.trainedParam() != null) {
+      ResNetArchitecture.fromWeights(settings.spec(), WeightFiles.read(settings.trainedParam()),
+          settings.trainedParam().toString());
     }
   }
 
@@ -175,7 +176,7 @@ public final class EkgPipeline {
       ValidationSet val = new ValidationSet(images, valImages.labels(), CifarDataset.IMAGE_BYTES,
           settings.searchBatchSize());
       EkgSearch search = new EkgSearch(model, new SearchGraph(model, settings.searchBatchSize()), val, settings.search());
-      EkgSearch.State state = continuing ? JSON.readValue(saved.toFile(), EkgSearch.State.class) : search.start();
+      EkgSearch.State state = continuing ? SearchLog.readState(settings.runDir()) : search.start();
       if (continuing) {
         SearchLog.keepSteps(settings.runDir(), state.step());
         out.printf(Locale.ROOT, "resuming the search after step %d%n", state.step());
@@ -261,12 +262,7 @@ public final class EkgPipeline {
       PickleWeights.write(file(SLIMMED_PARAMS), model.weights());
       model.saveCheckpoint(file(SLIMMED_CHECKPOINT));
     }
-    Map<String, Object> keptJson = new LinkedHashMap<>();
-    for (GatePlan.GateSpec g : plan.gates()) {
-      keptJson.put(g.index() + " " + g.name(), kept[g.index()]);
-    }
-    byte[] bytes = JSON.writeValueAsBytes(keptJson);
-    AtomicFile.write(file(KEPT_CHANNELS), o -> o.write(bytes));
+    KeptChannelsFile.write(settings.runDir(), plan, kept);
     Complexity before = arch.complexity();
     Complexity after = pruned.complexity();
     out.printf(Locale.ROOT, "Pruned params: %.4fM, Pruned FLOPS: %.4fM (%.2f %% of %.4fM)%n",
@@ -307,36 +303,53 @@ public final class EkgPipeline {
     }
   }
 
-  /** The final comparison of original and pruned network, printed and written to {@code summary.json}. */
-  public void summarize(PhaseProgress phases) throws IOException {
-    double searchSeconds = phases.seconds(SEARCH);
-    double pruneSeconds = phases.seconds(PRUNE);
-    double fineTuneSeconds = phases.seconds(FINETUNE);
-    ResNetArchitecture original = ResNetArchitecture.of(settings.spec());
+  /**
+   * The final comparison of the original ({@code --trained_param}, when given) and the pruned network,
+   * written to {@code summary.json}: params, FLOPs, test top-1 (inference-mode BN, as the per-epoch
+   * test of fine-tuning), latency of both timed alternately, and each phase's time.
+   */
+  public RunSummary summarize(PhaseProgress phases) throws IOException {
+    Complexity a = ResNetArchitecture.of(settings.spec()).complexity();
     Map<String, FloatArray> trained = WeightFiles.read(file(FineTuning.TRAINED_PARAMS));
     ResNetArchitecture pruned = ResNetArchitecture.fromWeights(settings.spec(), trained, FineTuning.TRAINED_PARAMS);
+    Complexity b = pruned.complexity();
     RunState state = RunState.read(settings.runDir());
     RunState.EpochRecord last = state.history().get(state.history().size() - 1);
-    Complexity a = original.complexity();
-    Complexity b = pruned.complexity();
-    Map<String, Object> summary = new LinkedHashMap<>();
-    summary.put("original_params", a.params());
-    summary.put("original_flops", a.flops());
-    summary.put("pruned_params", b.params());
-    summary.put("pruned_flops", b.flops());
-    summary.put("flops_reduction_percent", 100.0 * (1 - (double) b.flops() / a.flops()));
-    summary.put("test_accuracy_percent", last.testAccuracy());
-    summary.put("search_seconds", searchSeconds);
-    summary.put("prune_seconds", pruneSeconds);
-    summary.put("fine_tune_seconds", fineTuneSeconds);
-    byte[] bytes = JSON.writeValueAsBytes(summary);
-    AtomicFile.write(file(SUMMARY), o -> o.write(bytes));
-    out.printf(Locale.ROOT, "original: params %.4fM, FLOPs %.4fM%n", a.paramsMillions(), a.flopsMillions());
-    out.printf(Locale.ROOT, "pruned:   params %.4fM, FLOPs %.4fM (%.2f %% fewer FLOPs)%n", b.paramsMillions(),
-        b.flopsMillions(), 100.0 * (1 - (double) b.flops() / a.flops()));
-    out.printf(Locale.ROOT, "test accuracy after fine-tuning: %.2f %%%n", last.testAccuracy());
-    out.printf(Locale.ROOT, "wall time: search %.1f s, prune %.1f s, fine-tune %.1f s%n", searchSeconds, pruneSeconds,
-        fineTuneSeconds);
-    out.flush();
+    int latencyBatch = Math.min(settings.fineTuning().valBatchSize(), data.test().size());
+    Double originalAccuracy = null;
+    Double originalLatency = null;
+    double prunedLatency;
+    try (ResNetModel prunedModel = ResNetModel.withWeights(pruned, trained, settings.session())) {
+      if (settings.trainedParam() == null) {
+        prunedLatency = latencies(List.of(prunedModel), latencyBatch).get(0);
+      } else {
+        Path path = settings.trainedParam();
+        Map<String, FloatArray> weights = WeightFiles.read(path);
+        ResNetArchitecture arch = ResNetArchitecture.fromWeights(settings.spec(), weights, path.toString());
+        try (ResNetModel original = ResNetModel.withWeights(arch, weights, settings.session())) {
+          try {
+            originalAccuracy = 100 * Evaluation.run(original, BnMode.INFERENCE, data.test(), normalization,
+                settings.fineTuning().valBatchSize(), false).top1();
+          } catch (NonFiniteException e) {
+            throw e.in("the test of " + path);
+          }
+          List<Double> both = latencies(List.of(original, prunedModel), latencyBatch);
+          originalLatency = both.get(0);
+          prunedLatency = both.get(1);
+        }
+      }
+    }
+    RunSummary summary = new RunSummary(settings.search().targetRate(), a.params(), a.flops(), b.params(), b.flops(),
+        100.0 * (1 - (double) b.flops() / a.flops()), originalAccuracy, last.testAccuracy(), originalLatency,
+        prunedLatency, originalLatency == null ? null : originalLatency / prunedLatency, latencyBatch,
+        phases.seconds(SEARCH), phases.seconds(PRUNE), phases.seconds(FINETUNE));
+    summary.write(settings.runDir());
+    return summary;
+  }
+
+  /** Median milliseconds per batch of each model in inference mode, timed alternately. */
+  private static List<Double> latencies(List<ResNetModel> models, int batchSize) {
+    return Latency.alternately(models, BnMode.INFERENCE, batchSize, Latency.WARMUP_RUNS, Latency.DEFAULT_RUNS)
+        .stream().map(Latency.Measurement::medianMillis).toList();
   }
 }

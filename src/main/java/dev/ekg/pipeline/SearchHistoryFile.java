@@ -12,11 +12,12 @@ import java.util.List;
 
 /**
  * {@code search_history.json}: every sub-network the search accepted (original first, final
- * last) with its channel ranks, widths and validation loss; what the prune phase starts from.
+ * last) with its channel ranks, widths and validation loss ({@link SubNetworkJson}); what the prune
+ * phase starts from.
  */
 public final class SearchHistoryFile {
   public static final String FILE = "search_history.json";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = SubNetworkJson.mapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** The file's content. */
   public record Content(double originalLoss, double originalAccuracy, List<SubNetwork> history) {}

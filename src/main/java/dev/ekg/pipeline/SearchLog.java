@@ -1,6 +1,8 @@
 package dev.ekg.pipeline;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.ekg.io.AtomicFile;
 import dev.ekg.io.TensorBoardWriter;
 import dev.ekg.prune.EkgSearch;
@@ -11,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,15 +22,21 @@ import java.util.stream.Collectors;
 
 /**
  * Logs each accepted search step three ways, and saves the search state for resuming
- * ({@code search_state.json}): a console line, TensorBoard scalars
- * ({@code Greed_search/acc}, {@code Greed_search/loss}, {@code Greed_search/flops_rate}) and one JSON
- * object per line in {@code search_log.jsonl}.
+ * ({@code search_state.json}): a console line (accuracy in percent, as the epoch lines), TensorBoard
+ * scalars ({@code Greed_search/acc}, {@code Greed_search/loss}, {@code Greed_search/flops_rate}) and
+ * one JSON object per line in {@code search_log.jsonl} (accuracy and FLOPs rate as fractions).
  */
-final class SearchLog implements EkgSearch.Listener {
-  static final String FILE = "search_log.jsonl";
+public final class SearchLog implements EkgSearch.Listener {
+  public static final String FILE = "search_log.jsonl";
   /** The state after the last accepted step: what a killed search resumes from. */
   static final String STATE_FILE = "search_state.json";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = SubNetworkJson.mapper();
+  private static final ObjectMapper ENTRIES = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  /** What {@link #read} gives of one line: the accepted gate and the sub-network's FLOPs rate and metrics (fractions). */
+  public record Entry(int step, int gate, double flopsRate, double valLoss, double valAcc) {}
 
   private final PrintWriter out;
   private final TensorBoardWriter events;
@@ -41,8 +50,8 @@ final class SearchLog implements EkgSearch.Listener {
 
   @Override
   public void accepted(EkgSearch.Step s, EkgSearch.State state) {
-    out.printf(Locale.ROOT, "search step %d: gate %d, FLOPs rate %.4f, val loss %.4f, val acc %.4f, evaluated %d gates%n",
-        s.step(), s.gate(), s.flopsRate(), s.valLoss(), s.valAccuracy(), s.evaluated().length);
+    out.printf(Locale.ROOT, "search step %d: gate %d, FLOPs rate %.4f, val loss %.4f, val acc %.2f %%, evaluated %d gates%n",
+        s.step(), s.gate(), s.flopsRate(), s.valLoss(), 100 * s.valAccuracy(), s.evaluated().length);
     out.flush();
     Map<String, Object> record = new LinkedHashMap<>();
     record.put("step", s.step());
@@ -68,6 +77,32 @@ final class SearchLog implements EkgSearch.Listener {
       throw new UncheckedIOException(e);
     }
     StopRequest.check("after search step " + s.step() + " (saved: --resume continues after it)");
+  }
+
+  /** The search state saved in {@code dir} after its last accepted step. */
+  static EkgSearch.State readState(Path dir) throws IOException {
+    Path file = dir.resolve(STATE_FILE);
+    try {
+      return JSON.readValue(file.toFile(), EkgSearch.State.class);
+    } catch (IOException e) {
+      throw new IOException(file + ": unreadable search state: " + e.getMessage(), e);
+    }
+  }
+
+  /** Every step logged in {@code dir}'s {@code search_log.jsonl}, in order. */
+  public static List<Entry> read(Path dir) throws IOException {
+    Path log = dir.resolve(FILE);
+    List<Entry> entries = new ArrayList<>();
+    int line = 0;
+    for (String text : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+      line++;
+      try {
+        entries.add(ENTRIES.readValue(text, Entry.class));
+      } catch (IOException e) {
+        throw new IOException(log + " line " + line + ": expected a search step as JSON, got " + text, e);
+      }
+    }
+    return entries;
   }
 
   /**

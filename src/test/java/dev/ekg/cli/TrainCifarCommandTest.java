@@ -11,6 +11,10 @@ import dev.ekg.data.CifarVariant;
 import dev.ekg.data.SyntheticCifar;
 import dev.ekg.io.NpyFile;
 import dev.ekg.io.PickleWeights;
+import dev.ekg.report.Plots;
+import dev.ekg.report.PngFiles;
+import dev.ekg.report.ResultTable;
+import dev.ekg.report.TrainCifarReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -130,7 +134,7 @@ class TrainCifarCommandTest {
     assertEquals("ResNet-20", json(run.resolve("arguments.json")).get("arch").asText());
     assertArrayEquals(new int[] {480, 10, 3}, NpyFile.readFloat(run.resolve("CIFAR10_knowledge.npy")).shape());
     assertEquals(12, json(run.resolve("kept_channels.json")).size());
-    assertTrue(pipelineOut.toString().contains("pruned:   params "), pipelineOut.toString());
+    assertTrue(pipelineOut.toString().contains(ResultTable.read(run).text()), pipelineOut.toString());
     assertTrue(Files.notExists(run.resolve("memory_bank")), "the per-teacher parts are removed once committed");
   }
 
@@ -195,6 +199,11 @@ class TrainCifarCommandTest {
       assertTrue(rate < previous, "the FLOPs rate falls every step");
       previous = rate;
       assertTrue(step.has("val_loss") && step.has("val_acc"));
+      // the console line gives the accuracy in percent, as the epoch lines; the log keeps the fraction
+      assertTrue(pipelineOut.toString().contains(String.format(Locale.ROOT,
+          "search step %d: gate %d, FLOPs rate %.4f, val loss %.4f, val acc %.2f %%, evaluated %d gates%n", i + 1,
+          step.get("gate").asInt(), rate, step.get("val_loss").asDouble(), 100 * step.get("val_acc").asDouble(),
+          step.get("evaluated").size())), pipelineOut.toString());
     }
     assertTrue(previous <= TARGET, "the last step reaches the target: " + previous);
   }
@@ -213,13 +222,90 @@ class TrainCifarCommandTest {
     }
   }
 
-  private static String test(Path weights) {
+  private static String test(Path weights, String... extra) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    List<String> args = CommandArgs.with(List.of("test", "--arch", "ResNet-20", "--trained_param", weights.toString(),
+        "--data_path", data.toString(), "--val_batch_size", "200", "--latency_runs", "3"), extra);
+    assertEquals(0, Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+        .execute(args.toArray(String[]::new)), err.toString());
+    return out.toString();
+  }
+
+  /**
+   * The original network is measured as the pruned one: top-1 as the per-epoch test of fine-tuning
+   * computes it (inference-mode BN), which {@code test --bn_mode inference} reproduces for both.
+   */
+  @Test
+  void theSummaryMeasuresTheOriginalNetworkAsThePrunedOne() throws IOException {
+    JsonNode summary = json(run.resolve("summary.json"));
+    assertEquals(TARGET, summary.get("search_target_rate").asDouble());
+    for (String[] network : new String[][] {{"baseline/trained_params.pkl", "original_test_accuracy_percent"},
+        {"ekg/trained_params.pkl", "test_accuracy_percent"}}) {
+      String tested = test(dir.resolve(network[0]), "--bn_mode", "inference", "--val_batch_size", "100");
+      assertTrue(tested.contains(String.format(Locale.ROOT, "Test ACC. Top-1: %.4f,",
+          summary.get(network[1]).asDouble() / 100)), network[1] + " " + summary + "\n" + tested);
+    }
+    double original = summary.get("original_latency_ms").asDouble();
+    double pruned = summary.get("pruned_latency_ms").asDouble();
+    assertTrue(original > 0 && pruned > 0, summary.toString());
+    assertEquals(original / pruned, summary.get("latency_speedup").asDouble(), 1e-12);
+    assertEquals(100, summary.get("latency_batch_size").asInt());
+  }
+
+  /** Plots next to the results, and a report whose numbers are the summary's. */
+  @Test
+  void writesThePlotsAndAReportThatAgreesWithTheSummary() throws IOException {
+    PngFiles.assertPng(run.resolve(Plots.SEARCH_TRAJECTORY), 1000, 800);
+    PngFiles.assertPng(run.resolve(Plots.KEPT_CHANNELS), 1000, 600);
+    PngFiles.assertPng(run.resolve(Plots.FINE_TUNING), 1000, 600);
+    JsonNode summary = json(run.resolve("summary.json"));
+    JsonNode report = json(run.resolve(TrainCifarReport.JSON));
+    for (String[] same : new String[][] {{"baseline_top1", "original_test_accuracy_percent"},
+        {"pruned_top1", "test_accuracy_percent"}, {"flops_reduction", "flops_reduction_percent"},
+        {"latency_speedup", "latency_speedup"}, {"baseline_params", "original_params"},
+        {"pruned_params", "pruned_params"}, {"baseline_flops", "original_flops"}, {"pruned_flops", "pruned_flops"},
+        {"baseline_latency_ms", "original_latency_ms"}, {"pruned_latency_ms", "pruned_latency_ms"},
+        {"latency_batch_size", "latency_batch_size"}, {"search_target_rate", "search_target_rate"},
+        {"search_seconds", "search_seconds"}, {"prune_seconds", "prune_seconds"},
+        {"fine_tune_seconds", "fine_tune_seconds"}}) {
+      assertTrue(report.get(same[0]).isNumber(), same[0] + " in " + report);
+      assertEquals(summary.get(same[1]), report.get(same[0]), same[0]);
+    }
+    assertEquals("[\"search_trajectory.png\",\"kept_channels.png\",\"fine_tuning.png\"]", report.get("plots").toString());
+    assertEquals("ResNet-20", report.get("arguments").get("arch").asText());
+    assertTrue(report.get("numerics").asText().contains("TensorFlow"), report.toString());
+    String markdown = Files.readString(run.resolve(TrainCifarReport.MARKDOWN));
+    assertTrue(markdown.contains(ResultTable.read(run).markdown()), markdown);
+    for (String plot : List.of(Plots.SEARCH_TRAJECTORY, Plots.KEPT_CHANNELS, Plots.FINE_TUNING)) {
+      assertTrue(markdown.contains("](" + plot + ")"), plot + " is linked by its relative path: " + markdown);
+    }
+    assertTrue(markdown.contains("| `--search_target_rate` | 0.45 |"), markdown);
+  }
+
+  /** --phase finetune alone, without --trained_param: the original's numbers are null and the report says so. */
+  @Test
+  void withoutTheOriginalNetworkTheReportSaysItsNumbersAreNotMeasured() throws IOException {
+    Path alone = Files.createDirectories(dir.resolve("finetune-alone"));
+    Files.copy(run.resolve("slimmed_params.pkl"), alone.resolve("slimmed_params.pkl"));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     assertEquals(0, Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
-        .execute("test", "--arch", "ResNet-20", "--trained_param", weights.toString(), "--data_path",
-            data.toString(), "--val_batch_size", "200", "--latency_runs", "3"), err.toString());
-    return out.toString();
+        .execute("train_cifar", "--arch", "ResNet-20", "--data_path", data.toString(), "--train_path", alone.toString(),
+            "--phase", "finetune", "--Knowledge=false", "--train_epoch", "1", "--batch_size", "32",
+            "--val_batch_size", "100", "--do_log", "0", "--threads", "1"), err.toString());
+    JsonNode summary = json(alone.resolve("summary.json"));
+    for (String unmeasured : List.of("original_test_accuracy_percent", "original_latency_ms", "latency_speedup")) {
+      assertTrue(summary.get(unmeasured).isNull(), unmeasured + " in " + summary);
+    }
+    assertTrue(summary.get("pruned_latency_ms").asDouble() > 0, summary.toString());
+    JsonNode report = json(alone.resolve(TrainCifarReport.JSON));
+    assertTrue(report.get("baseline_top1").isNull() && report.get("latency_speedup").isNull(), report.toString());
+    assertEquals("[\"fine_tuning.png\"]", report.get("plots").toString(), "only the fine-tuning has data to plot");
+    PngFiles.assertPng(alone.resolve(Plots.FINE_TUNING), 1000, 600);
+    String notMeasured = "The baseline's top-1 and latency are not measured: the run was not given --trained_param.";
+    assertTrue(out.toString().contains(notMeasured), out.toString());
+    assertTrue(Files.readString(alone.resolve(TrainCifarReport.MARKDOWN)).contains(notMeasured));
   }
 
   @Test

@@ -15,6 +15,8 @@ import dev.ekg.io.PickleWeights;
 import dev.ekg.io.WeightFiles;
 import dev.ekg.pipeline.FineTuning;
 import dev.ekg.pipeline.RunState;
+import dev.ekg.report.Plots;
+import dev.ekg.report.PngFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -64,6 +66,7 @@ class TrainCommandTest {
     assertEquals("ResNet-8", arguments.get("arch").asText());
     assertEquals(0.5, arguments.get("decay_points").get(0).asDouble());
     assertEquals(2, RunState.read(run).epoch());
+    PngFiles.assertPng(run.resolve(Plots.TRAINING_CURVES), 1000, 600);
 
     var pkl = PickleWeights.read(run.resolve(FineTuning.TRAINED_PARAMS));
     assertEquals(pkl, WeightFiles.read(run.resolve(RunState.read(run).checkpoint())),
