@@ -13,6 +13,7 @@ import dev.ekg.nn.SessionOptions;
 import dev.ekg.pipeline.FineTuning;
 import dev.ekg.pipeline.RunState;
 import dev.ekg.pipeline.StopRequest;
+import dev.ekg.progress.ProgressReporter;
 import dev.ekg.train.TrainStep;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -50,6 +51,7 @@ public final class TrainCommand implements Callable<Integer> {
     StopRequest.install();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    ProgressReporter progress = ProgressReporter.forStderr(err);
     CifarVariant variant = data.variant();
     ResNetSpec resnet = data.spec();
     FineTuning.Settings settings = loop.settings();
@@ -80,7 +82,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (state.checkpoint() != null) {
           err.printf(Locale.ROOT, "resuming %s at epoch %d (step %d)%n", trainPath, state.epoch(), state.step());
         }
-        new FineTuning(model, step, settings, trainPath, out, err)
+        new FineTuning(model, step, settings, trainPath, out, progress)
             .run(splits.train(), splits.test(), Normalization.of(variant), state);
       }
       out.printf(Locale.ROOT, "fine_tuning_time: %.1f s%n", (System.nanoTime() - start) / 1e9);
