@@ -62,7 +62,8 @@ final class FineTuningOptions {
   @Option(names = "--accum", description = "gradient-accumulation chunks per batch (default: ${DEFAULT-VALUE})")
   int accum = 1;
 
-  @Option(names = "--do_log", description = "print a progress line every N steps, 0 = never (default: ${DEFAULT-VALUE})")
+  @Option(names = "--do_log", description = "a detailed step line on stderr (loss, lr, img/s, data wait, ETA) every N steps of the run, 0 = none; "
+      + "each epoch reports its progress whatever N is (default: ${DEFAULT-VALUE})")
   int doLog = 200;
 
   @Option(names = "--train_per_class",

@@ -18,6 +18,7 @@ import dev.ekg.nn.SessionOptions;
 import dev.ekg.pipeline.Evaluation;
 import dev.ekg.pipeline.Latency;
 import dev.ekg.pipeline.StopRequest;
+import dev.ekg.progress.ProgressReporter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -71,6 +72,8 @@ public final class TestCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     StopRequest.install();
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    ProgressReporter progress = ProgressReporter.forStderr(err);
     BnMode mode = BnMode.parse(bnMode);
     CifarVariant variant = data.variant();
     ResNetSpec resnet = data.spec();
@@ -79,14 +82,15 @@ public final class TestCommand implements Callable<Integer> {
     Map<String, FloatArray> weights = WeightFiles.read(trainedParam);
     ResNetArchitecture architecture = ResNetArchitecture.fromWeights(resnet, weights, trainedParam.toString());
     CifarDataset test = data.readTest();
-    SessionOptions options = device.sessionOptions(spec.commandLine().getErr());
+    SessionOptions options = device.sessionOptions(err);
     try (ResNetModel model = ResNetModel.withWeights(architecture, weights, options)) {
       if (exportGraph != null) {
         GraphExport.write(model, exportGraph, resnet.archName() + "-" + variant.name());
       }
       Evaluation.Result result;
       try {
-        result = Evaluation.run(model, mode, test, Normalization.of(variant), valBatchSize, saveLogits != null);
+        result = Evaluation.run(model, mode, test, Normalization.of(variant), valBatchSize, saveLogits != null,
+            progress, "test");
       } catch (NonFiniteException e) {
         throw e.in(trainedParam + " with --bn_mode " + bnMode);
       }

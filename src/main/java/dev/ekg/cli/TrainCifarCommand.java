@@ -9,6 +9,7 @@ import dev.ekg.pipeline.EkgPipeline;
 import dev.ekg.pipeline.PhaseProgress;
 import dev.ekg.pipeline.RunState;
 import dev.ekg.pipeline.StopRequest;
+import dev.ekg.progress.ProgressReporter;
 import dev.ekg.prune.EkgSearch;
 import dev.ekg.prune.PruningCost;
 import dev.ekg.prune.SearchSubsets;
@@ -97,6 +98,7 @@ public final class TrainCifarCommand implements Callable<Integer> {
     StopRequest.install();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    ProgressReporter reporter = ProgressReporter.forStderr(err);
     CifarVariant variant = data.variant();
     ResNetSpec resnet = data.spec();
     boolean runsSearch = phase == Phase.all || phase == Phase.search;
@@ -114,7 +116,7 @@ public final class TrainCifarCommand implements Callable<Integer> {
     run.check(reads);
     CifarSplits splits = loop.select(data.read(), data.dataPath);
     loop.requireFits(splits.train(), data.dataPath);
-    EkgPipeline pipeline = new EkgPipeline(settings, splits, out, err);
+    EkgPipeline pipeline = new EkgPipeline(settings, splits, out, reporter);
     if (runsSearch) {
       pipeline.checkSearchInputs();
     } else if (phase == Phase.prune) {

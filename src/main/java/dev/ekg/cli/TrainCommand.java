@@ -14,6 +14,7 @@ import dev.ekg.pipeline.FineTuning;
 import dev.ekg.pipeline.KnowledgeFile;
 import dev.ekg.pipeline.RunState;
 import dev.ekg.pipeline.StopRequest;
+import dev.ekg.progress.ProgressReporter;
 import dev.ekg.report.Plots;
 import dev.ekg.train.TrainStep;
 import java.io.PrintWriter;
@@ -59,6 +60,7 @@ public final class TrainCommand implements Callable<Integer> {
     StopRequest.install();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    ProgressReporter progress = ProgressReporter.forStderr(err);
     CifarVariant variant = data.variant();
     ResNetSpec resnet = data.spec();
     FineTuning.Settings settings = loop.settings();
@@ -99,7 +101,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (state.checkpoint() != null) {
           err.printf(Locale.ROOT, "resuming %s at epoch %d (step %d)%n", trainPath, state.epoch(), state.step());
         }
-        state = new FineTuning(model, stepConfig, settings, trainPath, out, err)
+        state = new FineTuning(model, stepConfig, settings, trainPath, out, progress)
             .run(splits.train(), splits.test(), Normalization.of(variant), state);
       }
       out.printf(Locale.ROOT, "fine_tuning_time: %.1f s%n", (System.nanoTime() - start) / 1e9);

@@ -17,6 +17,9 @@ import dev.ekg.nn.BnMode;
 import dev.ekg.nn.Complexity;
 import dev.ekg.nn.NonFiniteException;
 import dev.ekg.nn.SessionOptions;
+import dev.ekg.progress.Progress;
+import dev.ekg.progress.ProgressReporter;
+import dev.ekg.progress.ProgressUnit;
 import dev.ekg.prune.BatchNormRecalibration;
 import dev.ekg.prune.EkgSearch;
 import dev.ekg.prune.MemoryBank;
@@ -91,9 +94,9 @@ public final class EkgPipeline {
   private final CifarSplits data;
   private final Normalization normalization;
   private final PrintWriter out;
-  private final PrintWriter progress;
+  private final ProgressReporter progress;
 
-  public EkgPipeline(Settings settings, CifarSplits data, PrintWriter out, PrintWriter progress) {
+  public EkgPipeline(Settings settings, CifarSplits data, PrintWriter out, ProgressReporter progress) {
     this.settings = settings;
     this.data = data;
     this.normalization = Normalization.of(settings.variant());
@@ -181,7 +184,11 @@ public final class EkgPipeline {
         SearchLog.keepSteps(settings.runDir(), state.step());
         out.printf(Locale.ROOT, "resuming the search after step %d%n", state.step());
       }
-      EkgSearch.Result result = search.run(new SearchLog(out, events, settings.runDir()), state, Integer.MAX_VALUE);
+      EkgSearch.Result result;
+      try (SearchProgress shown = new SearchProgress(progress, new SearchLog(out, events, settings.runDir()),
+          search.flopsRate(state), settings.search().targetRate())) {
+        result = search.run(shown, state, Integer.MAX_VALUE);
+      }
       SearchHistoryFile.write(settings.runDir(), result);
     }
   }
@@ -201,17 +208,19 @@ public final class EkgPipeline {
     float[] images = normalization.normalize(subset, 0, subset.size()).data();
     int[] labels = subset.labels();
     int perPass = subset.size() / batch;
-    for (int s = 0; s < steps; s++) {
-      int first = s % perPass * batch;
-      float[] x = Arrays.copyOfRange(images, first * CifarDataset.IMAGE_BYTES,
-          (first + batch) * CifarDataset.IMAGE_BYTES);
-      int[] y = Arrays.copyOfRange(labels, first, first + batch);
-      float loss = step.run(x, y, batch, WARMUP_LEARNING_RATE).loss();
-      NonFiniteException.requireFinite(loss, "search warm-up step " + (s + 1) + ": the loss");
-      progress.printf(Locale.ROOT, "warm-up step %d: loss %.4f%n", s + 1, loss);
-      StopRequest.check("in the search's warm-up (nothing saved yet: --resume starts the search over)");
+    try (Progress shown = progress.start("warm-up", steps, ProgressUnit.STEPS)) {
+      for (int s = 0; s < steps; s++) {
+        int first = s % perPass * batch;
+        float[] x = Arrays.copyOfRange(images, first * CifarDataset.IMAGE_BYTES,
+            (first + batch) * CifarDataset.IMAGE_BYTES);
+        int[] y = Arrays.copyOfRange(labels, first, first + batch);
+        float loss = step.run(x, y, batch, WARMUP_LEARNING_RATE).loss();
+        NonFiniteException.requireFinite(loss, "search warm-up step " + (s + 1) + ": the loss");
+        shown.extra(String.format(Locale.ROOT, "loss %.4f", loss));
+        shown.advance(1);
+        StopRequest.check("in the search's warm-up (nothing saved yet: --resume starts the search over)");
+      }
     }
-    progress.flush();
   }
 
   /**
@@ -258,7 +267,7 @@ public final class EkgPipeline {
     ResNetArchitecture pruned = ResNetArchitecture.fromWeights(settings.spec(), slim, SLIMMED_PARAMS);
     try (ResNetModel model = ResNetModel.withWeights(pruned, slim, settings.session())) {
       BatchNormRecalibration.run(model, data.train(), normalization, settings.searchBatchSize(),
-          BatchNormRecalibration.REFERENCE_BATCHES);
+          BatchNormRecalibration.REFERENCE_BATCHES, progress);
       PickleWeights.write(file(SLIMMED_PARAMS), model.weights());
       model.saveCheckpoint(file(SLIMMED_CHECKPOINT));
     }
@@ -285,7 +294,9 @@ public final class EkgPipeline {
     MemoryBankParts parts = new MemoryBankParts(settings.runDir(), context.toByteArray());
     List<FloatArray> logits = new ArrayList<>();
     for (float[][] masks : teacherMasks) {
-      logits.add(parts.get(masks, () -> MemoryBank.teacherLogits(model, data.train(), normalization, batchSize, masks)));
+      String task = "memory bank teacher " + (logits.size() + 1) + "/" + teacherMasks.size();
+      logits.add(parts.get(masks,
+          () -> MemoryBank.teacherLogits(model, data.train(), normalization, batchSize, masks, progress, task)));
       StopRequest.check("after memory-bank teacher " + logits.size() + " of " + teacherMasks.size()
           + " (saved: --resume reuses it)");
     }
@@ -329,7 +340,7 @@ public final class EkgPipeline {
         try (ResNetModel original = ResNetModel.withWeights(arch, weights, settings.session())) {
           try {
             originalAccuracy = 100 * Evaluation.run(original, BnMode.INFERENCE, data.test(), normalization,
-                settings.fineTuning().valBatchSize(), false).top1();
+                settings.fineTuning().valBatchSize(), false, progress, "test of the original network").top1();
           } catch (NonFiniteException e) {
             throw e.in("the test of " + path);
           }

@@ -8,6 +8,9 @@ import dev.ekg.io.FloatArray;
 import dev.ekg.model.ResNetModel;
 import dev.ekg.nn.BnMode;
 import dev.ekg.nn.NonFiniteException;
+import dev.ekg.progress.Progress;
+import dev.ekg.progress.ProgressReporter;
+import dev.ekg.progress.ProgressUnit;
 
 /**
  * Runs a model over a whole split in dataset order, batch by batch, like the reference's
@@ -24,10 +27,13 @@ public final class Evaluation {
 
   private Evaluation() {}
 
-  /** @throws NonFiniteException when a logit is NaN or infinite, instead of a NaN loss */
+  /**
+   * @param task the name its progress is shown under, e.g. {@code test after epoch 3}
+   * @throws NonFiniteException when a logit is NaN or infinite, instead of a NaN loss
+   */
   public static Result run(
       ResNetModel model, BnMode mode, CifarDataset data, Normalization normalization, int batchSize,
-      boolean keepLogits) {
+      boolean keepLogits, ProgressReporter progress, String task) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("--val_batch_size must be at least 1, got " + batchSize);
     }
@@ -36,7 +42,8 @@ public final class Evaluation {
     float[] allLogits = keepLogits ? new float[n * classes] : null;
     double[] lossSum = {0};
     long[] hits = {0, 0};
-    try (BatchTensors tensors = new BatchTensors(model.exampleShape())) {
+    try (BatchTensors tensors = new BatchTensors(model.exampleShape());
+        Progress shown = progress.start(task, n, ProgressUnit.IMAGES)) {
       SequentialBatches.forEach(data, normalization, batchSize, (first, count, images, labels) -> {
         float[] logits = model.logits(tensors.fill(images, count), mode).data();
         NonFiniteException.requireFinite(logits, "the logits of images " + first + "–" + (first + count - 1));
@@ -50,6 +57,7 @@ public final class Evaluation {
         if (keepLogits) {
           System.arraycopy(logits, 0, allLogits, first * classes, count * classes);
         }
+        shown.advance(count);
       });
     }
     FloatArray kept = keepLogits ? new FloatArray(new int[] {n, classes}, allLogits) : null;

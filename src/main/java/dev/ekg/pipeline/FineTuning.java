@@ -12,6 +12,9 @@ import dev.ekg.io.TensorBoardWriter;
 import dev.ekg.model.ResNetModel;
 import dev.ekg.nn.BnMode;
 import dev.ekg.nn.NonFiniteException;
+import dev.ekg.progress.Progress;
+import dev.ekg.progress.ProgressReporter;
+import dev.ekg.progress.ProgressUnit;
 import dev.ekg.train.LearningRateSchedule;
 import dev.ekg.train.TrainStep;
 import dev.ekg.train.TrainingDivergedException;
@@ -70,7 +73,7 @@ public final class FineTuning {
   private final Settings settings;
   private final Path runDir;
   private final PrintWriter out;
-  private final PrintWriter progress;
+  private final ProgressReporter progress;
 
   /**
    * Builds the step into the model's graph: plain cross-entropy (§5.1), or with a memory bank in
@@ -78,10 +81,10 @@ public final class FineTuning {
    *
    * @param stepConfig the step's settings; its teacher count is taken from the bank
    * @param out the epoch lines
-   * @param progress the periodic step lines (stderr in the CLI)
+   * @param progress each epoch's and each test's progress, and the {@code --do_log} step lines
    */
   public FineTuning(ResNetModel model, TrainStep.Config stepConfig, Settings settings, Path runDir, PrintWriter out,
-      PrintWriter progress) {
+      ProgressReporter progress) {
     this.model = model;
     FloatArray bank = settings.memoryBank();
     this.step = new TrainStep(model, stepConfig.withTeachers(bank == null ? 0 : bank.dim(2)));
@@ -126,37 +129,43 @@ public final class FineTuning {
         Prefetcher.WaitStats waitAtStart = prefetcher.waitStats();
         double lossSum = 0;
         long correct = 0;
-        for (int i = 0; i < stepsPerEpoch; i++) {
-          long s = (long) epoch * stepsPerEpoch + i;
-          lr = (float) settings.schedule().at(s, stepsPerEpoch);
-          Batch batch = prefetcher.take();
-          TrainStep.Outcome outcome;
-          try {
-            outcome = step.run(batch.images(), batch.labels(), batch.knowledge(), batch.size(), lr);
-          } finally {
-            prefetcher.release(batch);
-          }
-          if (!Float.isFinite(outcome.loss())) {
-            throw new TrainingDivergedException(String.format(Locale.ROOT,
-                "step %d (epoch %d): the loss is %s at learning rate %g; training stopped, %s", s + 1, epoch + 1,
-                outcome.loss(), lr, state.checkpoint() == null
-                    ? "no checkpoint was written yet"
-                    : "the last good checkpoint is " + runDir.resolve(state.checkpoint())));
-          }
-          StopRequest.check(String.format(Locale.ROOT, "at step %d (epoch %d); %s", s + 1, epoch + 1,
-              state.checkpoint() == null
-                  ? "no epoch was committed yet: --resume starts from the first one"
-                  : "--resume continues after epoch " + state.epoch() + ", the last one committed"));
-          lossSum += outcome.loss();
-          correct += outcome.correct();
-          if (settings.doLog() > 0 && (s + 1) % settings.doLog() == 0) {
-            logProgress(s + 1, totalSteps, startStep, runStart, outcome.loss(), lr,
-                prefetcher.waitStats().since(waitAtStart));
+        try (Progress shown = progress.start(
+            String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, settings.epochs()), stepsPerEpoch, ProgressUnit.STEPS)) {
+          for (int i = 0; i < stepsPerEpoch; i++) {
+            long s = (long) epoch * stepsPerEpoch + i;
+            lr = (float) settings.schedule().at(s, stepsPerEpoch);
+            Batch batch = prefetcher.take();
+            TrainStep.Outcome outcome;
+            try {
+              outcome = step.run(batch.images(), batch.labels(), batch.knowledge(), batch.size(), lr);
+            } finally {
+              prefetcher.release(batch);
+            }
+            if (!Float.isFinite(outcome.loss())) {
+              throw new TrainingDivergedException(String.format(Locale.ROOT,
+                  "step %d (epoch %d): the loss is %s at learning rate %g; training stopped, %s", s + 1, epoch + 1,
+                  outcome.loss(), lr, state.checkpoint() == null
+                      ? "no checkpoint was written yet"
+                      : "the last good checkpoint is " + runDir.resolve(state.checkpoint())));
+            }
+            StopRequest.check(String.format(Locale.ROOT, "at step %d (epoch %d); %s", s + 1, epoch + 1,
+                state.checkpoint() == null
+                    ? "no epoch was committed yet: --resume starts from the first one"
+                    : "--resume continues after epoch " + state.epoch() + ", the last one committed"));
+            lossSum += outcome.loss();
+            correct += outcome.correct();
+            shown.extra(String.format(Locale.ROOT, "train_loss %.4f", lossSum / (i + 1)));
+            shown.advance(1);
+            if (settings.doLog() > 0 && (s + 1) % settings.doLog() == 0) {
+              logProgress(s + 1, totalSteps, startStep, runStart, outcome.loss(), lr,
+                  prefetcher.waitStats().since(waitAtStart));
+            }
           }
         }
         Evaluation.Result result;
         try {
-          result = Evaluation.run(model, BnMode.INFERENCE, test, normalization, settings.valBatchSize(), false);
+          result = Evaluation.run(model, BnMode.INFERENCE, test, normalization, settings.valBatchSize(), false,
+              progress, "test after epoch " + (epoch + 1));
         } catch (NonFiniteException e) {
           throw e.in("the test after epoch " + (epoch + 1));
         }
@@ -205,10 +214,9 @@ public final class FineTuning {
     double elapsed = (System.nanoTime() - runStart) / 1e9;
     double perStep = elapsed / Math.max(1, done - startStep);
     long eta = Math.round(perStep * (total - done));
-    progress.printf(Locale.ROOT,
-        "step %d/%d  loss %.4f  lr %.4g  %.1f img/s  data wait %.2f ms/step  ETA %d:%02d:%02d%n",
+    progress.println(String.format(Locale.ROOT,
+        "step %d/%d  loss %.4f  lr %.4g  %.1f img/s  data wait %.2f ms/step  ETA %d:%02d:%02d",
         done, total, loss, lr, settings.batchSize() / perStep, wait.millisPerBatch(), eta / 3600, eta / 60 % 60,
-        eta % 60);
-    progress.flush();
+        eta % 60));
   }
 }

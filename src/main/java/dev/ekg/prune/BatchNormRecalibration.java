@@ -5,6 +5,9 @@ import dev.ekg.data.Normalization;
 import dev.ekg.data.SequentialBatches;
 import dev.ekg.io.BatchTensors;
 import dev.ekg.model.ResNetModel;
+import dev.ekg.progress.Progress;
+import dev.ekg.progress.ProgressReporter;
+import dev.ekg.progress.ProgressUnit;
 import java.util.stream.IntStream;
 
 /**
@@ -19,12 +22,16 @@ public final class BatchNormRecalibration {
   private BatchNormRecalibration() {}
 
   public static void run(ResNetModel model, CifarDataset train, Normalization normalization, int batchSize,
-      int batches) {
+      int batches, ProgressReporter progress) {
     CifarDataset head = train.subset(IntStream.range(0,
         Math.min(train.size(), batches * batchSize)).toArray());
-    try (BatchTensors tensors = new BatchTensors(model.exampleShape())) {
-      SequentialBatches.forEach(head, normalization, batchSize,
-          (first, count, images, labels) -> model.updateBatchNormStatistics(tensors.fill(images, count)));
+    try (BatchTensors tensors = new BatchTensors(model.exampleShape());
+        Progress shown = progress.start("BN re-estimation", (head.size() + batchSize - 1) / batchSize,
+            ProgressUnit.BATCHES)) {
+      SequentialBatches.forEach(head, normalization, batchSize, (first, count, images, labels) -> {
+        model.updateBatchNormStatistics(tensors.fill(images, count));
+        shown.advance(1);
+      });
     }
   }
 }

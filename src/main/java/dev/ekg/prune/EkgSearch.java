@@ -112,6 +112,11 @@ public final class EkgSearch {
     return new State(List.of(), original, e.logits(), 1, 0, e.loss(), e.accuracy());
   }
 
+  /** The FLOPs of {@code state}'s current sub-network over the original's. */
+  public double flopsRate(State state) {
+    return fineSearch.flopsRatio(state.current().rates());
+  }
+
   public Result run(Listener listener) {
     return run(listener, start(), Integer.MAX_VALUE);
   }
@@ -124,7 +129,7 @@ public final class EkgSearch {
     int gates = plan.size();
     int limit = maxSteps == Integer.MAX_VALUE ? Integer.MAX_VALUE : state.step() + maxSteps;
     SubNetwork current = state.current();
-    double flopsRate = fineSearch.flopsRatio(current.rates());
+    double flopsRate = flopsRate(state);
     while (flopsRate > settings.targetRate() && state.step() < limit) {
       float[] knowledge = state.knowledge();
       model.setMasks(current.masks());

@@ -8,6 +8,9 @@ import dev.ekg.io.FloatArray;
 import dev.ekg.model.ResNetModel;
 import dev.ekg.nn.BnMode;
 import dev.ekg.nn.NonFiniteException;
+import dev.ekg.progress.Progress;
+import dev.ekg.progress.ProgressReporter;
+import dev.ekg.progress.ProgressUnit;
 import java.util.Arrays;
 import java.util.List;
 
@@ -23,18 +26,22 @@ public final class MemoryBank {
    * One teacher's logits {@code [N, classes]} on {@code train} in dataset order.
    *
    * @param model the gated model holding the (warmed-up) weights; its masks are set to {@code masks}
+   * @param task the name its progress is shown under
    */
   public static FloatArray teacherLogits(
-      ResNetModel model, CifarDataset train, Normalization normalization, int batchSize, float[][] masks) {
+      ResNetModel model, CifarDataset train, Normalization normalization, int batchSize, float[][] masks,
+      ProgressReporter progress, String task) {
     int classes = model.numClasses();
     float[] logits = new float[train.size() * classes];
     model.setMasks(masks);
-    try (BatchTensors tensors = new BatchTensors(model.exampleShape())) {
+    try (BatchTensors tensors = new BatchTensors(model.exampleShape());
+        Progress shown = progress.start(task, train.size(), ProgressUnit.IMAGES)) {
       SequentialBatches.forEach(train, normalization, batchSize, (first, size, images, labels) -> {
         float[] z = model.logits(tensors.fill(images, size), BnMode.TRAIN).data();
         NonFiniteException.requireFinite(z, "memory bank: the teacher's logits of training images " + first + "–"
             + (first + size - 1));
         System.arraycopy(z, 0, logits, first * classes, size * classes);
+        shown.advance(size);
       });
     }
     return new FloatArray(new int[] {train.size(), classes}, logits);

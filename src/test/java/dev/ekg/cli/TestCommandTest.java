@@ -54,6 +54,7 @@ class TestCommandTest {
     assertEquals(0, run("test", "--arch", "ResNet-20", "--trained_param", checkpoint.toString(),
         "--data_path", data.toString(), "--val_batch_size", "32", "--save_logits", logits.toString(),
         "--latency_runs", "3"), err.toString());
+    assertTrue(err.toString().contains("test: 100/100 images, "), err.toString());
     String[] lines = out.toString().split("\\R");
     Matcher accuracy =
         Pattern.compile("Test loss: (\\d+\\.\\d{4}), Test ACC\\. Top-1: (\\d\\.\\d{4}), Top-5: (\\d\\.\\d{4})")

@@ -22,7 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +42,7 @@ class TrainCifarCommandTest {
   private static Path run;
   private static final StringWriter pipelineOut = new StringWriter();
   private static final StringWriter pipelineErr = new StringWriter();
+  private static final Pattern WARM_UP = Pattern.compile("(?m)^warm-up: \\d+/(\\d+) steps, ");
 
   @BeforeAll
   static void trainAndPrune() throws IOException {
@@ -318,8 +321,9 @@ class TrainCifarCommandTest {
     assertTrue(err.toString().contains("search_history.json is missing: run the search phase first"), err.toString());
   }
 
-  private static long warmUpLines(String log) {
-    return log.lines().filter(l -> l.startsWith("warm-up step ")).count();
+  /** The totals that the warm-up's progress lines count towards: its number of steps, or none without a warm-up. */
+  private static Set<String> warmUpTotals(String log) {
+    return WARM_UP.matcher(log).results().map(m -> m.group(1)).collect(Collectors.toSet());
   }
 
   /** A short search (one or two steps) from the baseline with these extra flags; returns its stderr. */
@@ -338,8 +342,28 @@ class TrainCifarCommandTest {
   /** By default one pass over the warm-up subset: 160 images in batches of 40 (§5.5). */
   @Test
   void theDefaultWarmUpIsOnePassOverTheSubset() {
-    assertEquals(4, warmUpLines(pipelineErr.toString()), pipelineErr.toString());
-    assertTrue(pipelineErr.toString().contains("warm-up step 4: loss "), pipelineErr.toString());
+    assertEquals(Set.of("4"), warmUpTotals(pipelineErr.toString()), pipelineErr.toString());
+    assertTrue(pipelineErr.toString().contains("warm-up: 4/4 steps, "), pipelineErr.toString());
+  }
+
+  /**
+   * Every long phase reports on stderr, also when it is shorter than --do_log (here 0: no step
+   * lines): not a terminal here, so as plain lines, each task at least at its end. The results
+   * stay on stdout.
+   */
+  @Test
+  void theLongPhasesReportTheirProgressOnStderr() {
+    String err = pipelineErr.toString();
+    for (String end : List.of("search (FLOPs gap closed): 100.0/100.0 %, ", "memory bank teacher 1/3: 480/480 images, ",
+        "memory bank teacher 3/3: 480/480 images, ", "BN re-estimation: 12/12 batches, ", "epoch 1/1: 15/15 steps, ",
+        "test after epoch 1: 200/200 images, ")) {
+      assertTrue(err.contains(end), end + " in\n" + err);
+    }
+    assertTrue(Pattern.compile("(?m)^epoch 1/1: 15/15 steps, .*, done in \\d+:\\d\\d, train_loss \\d+\\.\\d{4}$")
+        .matcher(err).find(), err);
+    String out = pipelineOut.toString();
+    assertTrue(out.contains("search step 1: ") && out.contains("Epoch: 1, "), out);
+    assertTrue(!out.contains(" images, ") && !out.contains(" steps, ") && !err.contains("Epoch: 1, "), out);
   }
 
   /** --warmup_steps 0: the search starts from the given weights, which warmed_params.pkl holds bit for bit. */
@@ -347,7 +371,7 @@ class TrainCifarCommandTest {
   void zeroWarmUpStepsStartTheSearchFromTheGivenWeights() throws IOException {
     Path out = dir.resolve("no-warm-up");
     String err = shortSearch(out, "--warmup_steps", "0");
-    assertEquals(0, warmUpLines(err), err);
+    assertEquals(Set.of(), warmUpTotals(err), err);
     assertEquals(PickleWeights.read(dir.resolve("baseline/trained_params.pkl")),
         PickleWeights.read(out.resolve("warmed_params.pkl")));
     assertTrue(Files.isRegularFile(out.resolve("search_history.json")));
@@ -357,10 +381,10 @@ class TrainCifarCommandTest {
   @Test
   void warmUpStepsLimitOrExtendTheWarmUp() throws IOException {
     String two = shortSearch(dir.resolve("warm-up-2"), "--warmup_steps", "2");
-    assertEquals(2, warmUpLines(two), two);
+    assertEquals(Set.of("2"), warmUpTotals(two), two);
     String six = shortSearch(dir.resolve("warm-up-6"), "--warmup_steps", "6");
-    assertEquals(6, warmUpLines(six), six);
-    assertTrue(six.contains("warm-up step 6: loss "), six);
+    assertEquals(Set.of("6"), warmUpTotals(six), six);
+    assertTrue(six.contains("warm-up: 6/6 steps, "), six);
     assertNotEquals(PickleWeights.read(dir.resolve("warm-up-2/warmed_params.pkl")),
         PickleWeights.read(dir.resolve("warm-up-6/warmed_params.pkl")));
   }

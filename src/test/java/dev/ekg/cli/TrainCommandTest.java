@@ -62,6 +62,9 @@ class TrainCommandTest {
     assertEquals(0, run(trainArgs(run, 2)), err.toString());
     assertTrue(out.toString().contains("Epoch: 2, train_loss: "), out.toString());
     assertTrue(err.toString().contains("step 5/30  loss "), err.toString());
+    assertTrue(err.toString().contains("epoch 2/2: 15/15 steps, ") && err.toString().contains("test after epoch 2: 50/50 "
+        + "images, "), "each epoch and its test report their progress on stderr: " + err);
+    assertTrue(!out.toString().contains(" steps, "), out.toString());
     JsonNode arguments = new ObjectMapper().readTree(run.resolve("arguments.json").toFile());
     assertEquals("ResNet-8", arguments.get("arch").asText());
     assertEquals(0.5, arguments.get("decay_points").get(0).asDouble());

@@ -16,6 +16,7 @@ import dev.ekg.model.ResNetArchitecture;
 import dev.ekg.model.ResNetModel;
 import dev.ekg.model.ResNetSpec;
 import dev.ekg.nn.SessionOptions;
+import dev.ekg.progress.ProgressReporter;
 import dev.ekg.train.LearningRateSchedule;
 import dev.ekg.train.TrainStep;
 import dev.ekg.train.TrainingDivergedException;
@@ -55,7 +56,8 @@ class FineTuningTest {
     try (ResNetModel model = ResNetModel.create(RESNET8, SERIAL, 7)) {
       TrainStep.Config step = new TrainStep.Config(5e-4f, 32, 2, 1);
       FineTuning.Settings settings = new FineTuning.Settings(epochs, 32, 50, schedule, 3, 0, false, bank);
-      return new FineTuning(model, step, settings, runDir, new PrintWriter(out), new PrintWriter(new StringWriter()))
+      return new FineTuning(model, step, settings, runDir, new PrintWriter(out),
+              ProgressReporter.plain(new PrintWriter(new StringWriter())))
           .run(data.train(), data.test(), Normalization.CIFAR10, state);
     }
   }
