@@ -45,7 +45,7 @@ public final class DemoCommand implements Callable<Integer> {
   int trainEpoch = 3;
 
   @Option(names = "--train_per_class", description = "training images per class used by the run, of 6000 (default: ${DEFAULT-VALUE})")
-  int trainPerClass = 1000;
+  int trainPerClass = 1500;
 
   @Option(names = "--search_target_rate", description = "fraction of FLOPs to keep (default: ${DEFAULT-VALUE})")
   double searchTargetRate = .45;

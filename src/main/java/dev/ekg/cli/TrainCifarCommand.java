@@ -144,13 +144,12 @@ public final class TrainCifarCommand implements Callable<Integer> {
         RunState state = continues ? RunState.read(trainPath) : RunState.fresh();
         progress = runPhase(progress, EkgPipeline.FINETUNE, "fine_tuning_time", () -> pipeline.fineTune(state), out);
         table = new ResultTable(pipeline.summarize(progress));
-        out.print(table.text());
-        out.flush();
       }
       List<String> plots = TrainCifarReport.plots(trainPath, resnet, searchTargetRate);
       if (table != null) {
         TrainCifarReport.write(trainPath, table, numerics.describe(), ArgumentsFile.arguments(spec), plots);
         out.println("report: " + trainPath.resolve(TrainCifarReport.MARKDOWN));
+        out.print(table.text());
       } else if (!plots.isEmpty()) {
         out.println("plots: " + String.join(", ", plots) + " in " + trainPath);
       }
