@@ -8,8 +8,6 @@ import dev.ekg.data.CifarReader;
 import dev.ekg.data.CifarVariant;
 import dev.ekg.data.IdxFixtures;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,33 +17,26 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoCommandTest {
   @TempDir Path dir;
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    out.getBuffer().setLength(0);
-    err.getBuffer().setLength(0);
-    return Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
-  }
+  private final Console console = new Console();
 
   @Test
   void aMissingBaselineNamesTheShippedFile() {
     Path missing = dir.resolve("none.pkl");
-    assertEquals(2, run("demo", "--trained_param", missing.toString()));
+    assertEquals(2, console.run("demo", "--trained_param", missing.toString()));
     assertEquals("demo: error: --trained_param " + missing + " does not exist: it is the baseline shipped in the "
-        + "project's checkpoints/resnet20_fashion_mnist.pkl\n", err.toString());
+        + "project's checkpoints/resnet20_fashion_mnist.pkl\n", console.err());
   }
 
   @Test
   void aFolderWithoutFashionMnistNamesTheCommandThatInstallsIt() throws IOException {
     Path baseline = Files.writeString(dir.resolve("baseline.pkl"), "");
     Path empty = Files.createDirectory(dir.resolve("empty"));
-    assertEquals(2, run("demo", "--trained_param", baseline.toString(), "--idx_path", empty.toString(),
+    assertEquals(2, console.run("demo", "--trained_param", baseline.toString(), "--idx_path", empty.toString(),
         "--data_cache", dir.resolve("cache").toString()));
     assertEquals("demo: error: " + empty + " does not hold Fashion-MNIST (train-images-idx3-ubyte, "
         + "train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each raw or .gz): install it with "
         + "`sudo apt-get install dataset-fashion-mnist` (Debian, Ubuntu), or pass --idx_path with a folder that holds "
-        + "those files\n", err.toString());
+        + "those files\n", console.err());
     assertFalse(Files.exists(dir.resolve("cache")));
   }
 
@@ -63,14 +54,14 @@ class DemoCommandTest {
     String refused = "train_cifar: error: --train_per_class 6: in the training set of --data_path " + cache
         + ", class 0 has 5 images, fewer than the 6 asked for\n";
 
-    assertEquals(2, run(args));
-    assertEquals(command, out.toString());
-    assertEquals("demo: importing Fashion-MNIST from " + idx + " into " + cache + "\n" + refused, err.toString());
+    assertEquals(2, console.run(args));
+    assertEquals(command, console.out());
+    assertEquals("demo: importing Fashion-MNIST from " + idx + " into " + cache + "\n" + refused, console.err());
     assertEquals(50, CifarReader.read(cache, CifarVariant.CIFAR10).train().size());
     assertEquals("T-shirt/top", Files.readAllLines(cache.resolve("batches.meta.txt")).get(0));
     assertFalse(Files.exists(runs), "train_cifar refused the run before touching --train_path");
 
-    assertEquals(2, run(args));
-    assertEquals(refused, err.toString(), "the cache is imported once");
+    assertEquals(2, console.run(args));
+    assertEquals(refused, console.err(), "the cache is imported once");
   }
 }

@@ -8,8 +8,6 @@ import dev.ekg.data.ArchiveServer;
 import dev.ekg.data.CifarReader;
 import dev.ekg.data.CifarVariant;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,12 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DownloadCommandTest {
   @TempDir Path dir;
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    return Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
-  }
+  private final Console console = new Console();
 
   @Test
   void downloadsResumesAndSaysWhat() throws IOException {
@@ -33,35 +26,34 @@ class DownloadCommandTest {
     try (ArchiveServer server = ArchiveServer.serving(archive)) {
       server.dropNextAfter(20_000);
       String[] args = {"download", "--data_path", data.toString(), "--url", server.url().toString(), "--md5", md5};
-      assertEquals(2, run(args));
-      String[] lines = err.toString().split("\n");
+      assertEquals(2, console.run(args));
+      String[] lines = console.err().split("\n");
       assertTrue(lines[lines.length - 1].startsWith("download: error: " + server.url() + ": the transfer broke off after "),
-          err.toString());
+          console.err());
       assertFalse(Files.exists(data));
 
-      err.getBuffer().setLength(0);
-      assertEquals(0, run(args), err.toString());
-      assertTrue(err.toString().startsWith("download: resuming after 0.0"), err.toString());
-      assertTrue(err.toString().contains(" MB (100 %), "), err.toString());
+      assertEquals(0, console.run(args), console.err());
+      assertTrue(console.err().startsWith("download: resuming after 0.0"), console.err());
+      assertTrue(console.err().contains(" MB (100 %), "), console.err());
       assertEquals("downloaded CIFAR10 (" + archive.length + " bytes, MD5 " + md5 + ") into "
-          + data.resolve("cifar-10-batches-bin") + ": 10 train + 10 test images\n", out.toString());
+          + data.resolve("cifar-10-batches-bin") + ": 10 train + 10 test images\n", console.out());
     }
     assertEquals(10, CifarReader.read(data, CifarVariant.CIFAR10).train().size());
   }
 
   @Test
   void aMalformedChecksumIsAFlagError() {
-    assertEquals(2, run("download", "--data_path", dir.resolve("d").toString(), "--md5", "xyz"));
-    assertTrue(err.toString().startsWith("--md5 is 'xyz', expected 32 hex digits"), err.toString());
+    assertEquals(2, console.run("download", "--data_path", dir.resolve("d").toString(), "--md5", "xyz"));
+    assertTrue(console.err().startsWith("--md5 is 'xyz', expected 32 hex digits"), console.err());
   }
 
   @Test
   void aWrongChecksumIsOneLineAndExitCode2() throws IOException {
     byte[] archive = ArchiveServer.cifar10Archive(dir);
     try (ArchiveServer server = ArchiveServer.serving(archive)) {
-      assertEquals(2, run("download", "--dataset", "cifar10", "--data_path", dir.resolve("d").toString(), "--url",
+      assertEquals(2, console.run("download", "--dataset", "cifar10", "--data_path", dir.resolve("d").toString(), "--url",
           server.url().toString(), "--md5", "0".repeat(32)));
-      String[] lines = err.toString().split("\n");
+      String[] lines = console.err().split("\n");
       assertEquals("download: error: " + server.url() + ": the archive's MD5 is " + ArchiveServer.md5(archive)
           + ", expected " + "0".repeat(32) + " (" + archive.length + " bytes received; deleted, the next run fetches it anew)",
           lines[lines.length - 1]);

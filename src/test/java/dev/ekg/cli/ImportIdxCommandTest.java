@@ -8,8 +8,6 @@ import dev.ekg.data.CifarReader;
 import dev.ekg.data.CifarVariant;
 import dev.ekg.data.IdxFixtures;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -18,31 +16,24 @@ import org.junit.jupiter.api.io.TempDir;
 class ImportIdxCommandTest {
   @TempDir Path dir;
 
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
-
-  private int run(String... args) {
-    return Main.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true)).execute(args);
-  }
+  private final Console console = new Console();
 
   @Test
   void importsAndSaysWhat() throws IOException {
     Path idx = IdxFixtures.write(dir.resolve("fashion"), 10, 5, true);
     Path data = dir.resolve("data");
-    assertEquals(0, run("import_idx", "--idx_path", idx.toString(), "--data_path", data.toString()), err.toString());
+    assertEquals(0, console.run("import_idx", "--idx_path", idx.toString(), "--data_path", data.toString()), console.err());
     assertEquals("imported 10 train + 5 test images from " + idx + " into " + data + " (data_batch_1.bin, "
         + "data_batch_2.bin, data_batch_3.bin, data_batch_4.bin, data_batch_5.bin, test_batch.bin, batches.meta.txt), "
-        + "classes T-shirt/top, Trouser, Pullover, Dress, Coat, Sandal, Shirt, Sneaker, Bag, Ankle boot\n", out.toString());
-    assertEquals("", err.toString());
+        + "classes T-shirt/top, Trouser, Pullover, Dress, Coat, Sandal, Shirt, Sneaker, Bag, Ankle boot\n", console.out());
+    assertEquals("", console.err());
     assertEquals(5, CifarReader.read(data, CifarVariant.CIFAR10).test().size());
 
-    out.getBuffer().setLength(0);
-    assertEquals(2, run("import_idx", "--idx_path", idx.toString(), "--data_path", data.toString(), "--class_names", "none"));
-    assertEquals("import_idx: error: --data_path " + data + " is not empty: pass --overwrite to replace it\n", err.toString());
-    err.getBuffer().setLength(0);
-    assertEquals(0, run("import_idx", "--idx_path", idx.toString(), "--data_path", data.toString(), "--class_names", "none",
-        "--overwrite"), err.toString());
-    assertTrue(out.toString().endsWith("test_batch.bin)\n"), out.toString());
+    assertEquals(2, console.run("import_idx", "--idx_path", idx.toString(), "--data_path", data.toString(), "--class_names", "none"));
+    assertEquals("import_idx: error: --data_path " + data + " is not empty: pass --overwrite to replace it\n", console.err());
+    assertEquals(0, console.run("import_idx", "--idx_path", idx.toString(), "--data_path", data.toString(), "--class_names", "none",
+        "--overwrite"), console.err());
+    assertTrue(console.out().endsWith("test_batch.bin)\n"), console.out());
     assertFalse(Files.exists(data.resolve("batches.meta.txt")));
   }
 
@@ -52,19 +43,19 @@ class ImportIdxCommandTest {
     byte[] labels = IdxFixtures.labels(0, 10);
     labels[8 + 7] = 10;
     Path file = IdxFixtures.put(idx, IdxFixtures.TRAIN_LABELS, labels, false);
-    assertEquals(2, run("import_idx", "--idx_path", idx.toString(), "--data_path", dir.resolve("data").toString()));
-    assertEquals("import_idx: error: " + file + ": label 10 of item 7, expected 0..9\n", err.toString());
-    assertEquals("", out.toString());
+    assertEquals(2, console.run("import_idx", "--idx_path", idx.toString(), "--data_path", dir.resolve("data").toString()));
+    assertEquals("import_idx: error: " + file + ": label 10 of item 7, expected 0..9\n", console.err());
+    assertEquals("", console.out());
     assertFalse(Files.exists(dir.resolve("data")));
   }
 
   @Test
   void anUnknownClassNameSetIsAFlagError() throws IOException {
     Path idx = IdxFixtures.write(dir.resolve("idx"), 5, 1, false);
-    assertEquals(2, run("import_idx", "--idx_path", idx.toString(), "--data_path", dir.resolve("data").toString(),
+    assertEquals(2, console.run("import_idx", "--idx_path", idx.toString(), "--data_path", dir.resolve("data").toString(),
         "--class_names", "cifar"));
-    assertTrue(err.toString().startsWith("--class_names is 'cifar', expected one of auto, fashion-mnist, mnist, none"),
-        err.toString());
+    assertTrue(console.err().startsWith("--class_names is 'cifar', expected one of auto, fashion-mnist, mnist, none"),
+        console.err());
     assertFalse(Files.exists(dir.resolve("data")));
   }
 }
