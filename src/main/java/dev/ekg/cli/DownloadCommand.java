@@ -3,7 +3,9 @@ package dev.ekg.cli;
 import dev.ekg.data.CifarDownload;
 import dev.ekg.data.CifarVariant;
 import dev.ekg.io.HttpDownload;
-import java.io.PrintWriter;
+import dev.ekg.progress.Progress;
+import dev.ekg.progress.ProgressReporter;
+import dev.ekg.progress.ProgressUnit;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -52,7 +54,7 @@ public final class DownloadCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     CifarDownload.Summary summary = CifarDownload.run(
-        dataset, dataPath, source, overwrite, HttpDownload.standard(), progressLines(spec.commandLine().getErr()));
+        dataset, dataPath, source, overwrite, HttpDownload.standard(), progress(ProgressReporter.forStderr(spec.commandLine().getErr()), "download " + source.url().getPath().replaceAll(".*/", "")));
     spec.commandLine().getOut().printf("downloaded %s (%d bytes, MD5 %s) into %s: %d train + %d test images%n",
         dataset, summary.archiveBytes(), source.md5().toLowerCase(Locale.ROOT), summary.folder(),
         summary.trainImages(), summary.testImages());
@@ -61,35 +63,28 @@ public final class DownloadCommand implements Callable<Integer> {
   }
 
   /**
-   * Plain lines on {@code err}: where a resumed transfer starts, then one line per 5 % of the
-   * archive (per 8 MiB when its size is unknown) with the rate since the start.
+   * The transfer as one progress task of the command's reporter (a bar on a terminal, paced lines
+   * elsewhere), started at the first chunk: a resumed transfer starts from the bytes it kept. A
+   * server that does not say the size gets no progress display.
    */
-  static HttpDownload.Progress progressLines(PrintWriter err) {
+  static HttpDownload.Progress progress(ProgressReporter reporter, String name) {
     return new HttpDownload.Progress() {
-      private long start = -1;
-      private long startBytes;
-      private long nextLine;
+      private Progress task;
 
       @Override
       public void bytes(long done, long total) {
-        long now = System.nanoTime();
-        long step = total > 0 ? Math.max(1, total / 20) : 8L << 20;
-        if (start < 0) {
-          start = now;
-          startBytes = done;
-          nextLine = done + step;
+        if (task == null && total > 0) {
           if (done > 0) {
-            err.printf(Locale.ROOT, "download: resuming after %.1f MB%n", done / 1e6);
+            reporter.println(String.format(Locale.ROOT, "download: resuming after %.1f MB", done / 1e6));
           }
-        } else if (done >= nextLine || done == total) {
-          nextLine = done + step;
-          double seconds = Math.max(1e-9, (now - start) / 1e9);
-          err.printf(Locale.ROOT, "download: %.1f%s MB%s, %.1f MB/s%n", done / 1e6,
-              total > 0 ? String.format(Locale.ROOT, " of %.1f", total / 1e6) : "",
-              total > 0 ? String.format(Locale.ROOT, " (%.0f %%)", 100.0 * done / total) : "",
-              (done - startBytes) / 1e6 / seconds);
+          task = reporter.start(name, total, ProgressUnit.BYTES, done);
         }
-        err.flush();
+        if (task != null) {
+          task.advanceTo(done);
+          if (done >= total) {
+            task.close();
+          }
+        }
       }
     };
   }
