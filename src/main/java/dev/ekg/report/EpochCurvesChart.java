@@ -30,12 +30,13 @@ final class EpochCurvesChart {
     double last = Math.max(1, epochs.isEmpty() ? 1 : epochs.get(epochs.size() - 1));
 
     XYChart accuracy = panel(title + ": accuracy", "top-1 accuracy (%)", last);
-    accuracy.getStyler().setYAxisMin(0.0);
+    double floor = accuracyFloor(trainAcc, testAcc);
+    accuracy.getStyler().setYAxisMin(floor);
     accuracy.getStyler().setYAxisMax(100.0);
     accuracy.getStyler().setYAxisDecimalPattern("0");
     add(accuracy, "train (augmented)", epochs, trainAcc);
     add(accuracy, "test", epochs, testAcc);
-    Panels.roundXTicks(accuracy, last, 50);
+    Panels.roundXTicks(accuracy, last, (floor + 100) / 2);
 
     XYChart loss = panel(title + ": loss", "loss", last);
     loss.getStyler().setYAxisMin(0.0);
@@ -44,6 +45,20 @@ final class EpochCurvesChart {
     add(loss, "test (cross-entropy)", epochs, testLoss);
     Panels.roundXTicks(loss, last, 0);
     return List.of(accuracy, loss);
+  }
+
+  /**
+   * The accuracy axis starts at the lowest accuracy rounded down to a multiple of 10 (at most 90), so
+   * that the last points of a run that starts high are not squeezed into the top of a 0–100 axis.
+   */
+  static double accuracyFloor(List<Double> train, List<Double> test) {
+    double lowest = 100;
+    for (List<Double> values : List.of(train, test)) {
+      for (double v : values) {
+        lowest = Math.min(lowest, v);
+      }
+    }
+    return Math.min(90, Math.floor(Math.max(0, lowest) / 10) * 10);
   }
 
   private static XYChart panel(String title, String yTitle, double lastEpoch) {

@@ -1,5 +1,6 @@
 package dev.ekg.report;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ekg.pipeline.RunState;
@@ -67,6 +68,14 @@ class PlotsTest {
     Path one = dir.resolve("one-epoch.png");
     Plots.epochs(one, "Fine-tuning", history.subList(0, 1));
     PngFiles.assertPng(one, 1000, 600);
+  }
+
+  @Test
+  void theAccuracyAxisStartsBelowTheLowestAccuracyAtAMultipleOfTen() {
+    assertEquals(80.0, EpochCurvesChart.accuracyFloor(List.of(86.55, 88.57), List.of(88.32, 89.18)));
+    assertEquals(0.0, EpochCurvesChart.accuracyFloor(List.of(9.5), List.of(64.6)));
+    assertEquals(90.0, EpochCurvesChart.accuracyFloor(List.of(99.9), List.of(100.0)));
+    assertEquals(90.0, EpochCurvesChart.accuracyFloor(List.of(), List.of()));
   }
 
   @Test
