@@ -78,7 +78,7 @@ public final class DemoCommand implements Callable<Integer> {
       IdxImport.run(idx, dataCache, false, IdxImport.ClassNames.FASHION_MNIST);
     }
     List<String> args = new ArrayList<>(List.of("train_cifar", "--arch", "ResNet-20", "--dataset", "CIFAR10",
-        "--trained_param", trainedParam.toString(), "--data_path", dataCache.toString(),
+        "--trained_param", underWorkingDirectory(trainedParam).toString(), "--data_path", dataCache.toString(),
         "--train_path", trainPath.toString(), "--search_target_rate", String.valueOf(searchTargetRate),
         "--train_epoch", String.valueOf(trainEpoch), "--train_per_class", String.valueOf(trainPerClass),
         "--threads", String.valueOf(threads)));
@@ -94,5 +94,12 @@ public final class DemoCommand implements Callable<Integer> {
     trainCifar.setOut(out);
     trainCifar.setErr(err);
     return trainCifar.execute(args.toArray(String[]::new));
+  }
+
+  /** {@code path} relative to the working directory when it lies below it, so the printed command reads as typed. */
+  private static Path underWorkingDirectory(Path path) {
+    Path here = Path.of("").toAbsolutePath();
+    Path absolute = path.toAbsolutePath().normalize();
+    return absolute.startsWith(here) ? here.relativize(absolute) : path;
   }
 }
