@@ -57,7 +57,8 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--data_cache", description = "where Fashion-MNIST is imported once, in the CIFAR-10 binary layout (default: ${DEFAULT-VALUE})")
   Path dataCache = Path.of("runs", "data", "fashion-mnist");
 
-  @Option(names = "--trained_param", description = "the network to prune (default: ${DEFAULT-VALUE})")
+  @Option(names = "--trained_param",
+      description = "the network to prune (default: " + BASELINE + " of the folder that holds ekg)")
   Path trainedParam = Path.of(System.getProperty("ekg.home", ".")).resolve(BASELINE).normalize();
 
   @Option(names = "--threads", description = "intra-op threads; 0 = one per available core (default: ${DEFAULT-VALUE})")
