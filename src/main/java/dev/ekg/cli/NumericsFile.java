@@ -33,8 +33,7 @@ final class NumericsFile {
             + "be bit-identical to an uninterrupted run");
       }
     } else {
-      byte[] bytes = JSON.writeValueAsBytes(now);
-      AtomicFile.write(file, o -> o.write(bytes));
+      AtomicFile.writeJson(file, JSON, now);
     }
     err.flush();
   }

@@ -1,5 +1,6 @@
 package dev.ekg.io;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,6 +35,12 @@ public final class AtomicFile {
     if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
       Files.setPosixFilePermissions(tmp, READABLE);
     }
+  }
+
+  /** Writes {@code value} as JSON with {@code mapper}, atomically: serialised first, so a failure leaves the old file. */
+  public static void writeJson(Path target, ObjectMapper mapper, Object value) throws IOException {
+    byte[] bytes = mapper.writeValueAsBytes(value);
+    write(target, out -> out.write(bytes));
   }
 
   /**

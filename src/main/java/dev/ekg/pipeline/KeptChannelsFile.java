@@ -26,8 +26,7 @@ public final class KeptChannelsFile {
     for (GatePlan.GateSpec g : plan.gates()) {
       json.put(g.index() + " " + g.name(), kept[g.index()]);
     }
-    byte[] bytes = JSON.writeValueAsBytes(json);
-    AtomicFile.write(dir.resolve(FILE), o -> o.write(bytes));
+    AtomicFile.writeJson(dir.resolve(FILE), JSON, json);
   }
 
   /** The kept channel indices of every gate, by gate index. */

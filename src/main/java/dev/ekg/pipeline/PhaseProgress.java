@@ -92,7 +92,6 @@ public record PhaseProgress(Map<String, Phase> phases) {
   }
 
   private void write(Path runDir) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(this);
-    AtomicFile.write(runDir.resolve(FILE), o -> o.write(bytes));
+    AtomicFile.writeJson(runDir.resolve(FILE), JSON, this);
   }
 }

@@ -63,7 +63,6 @@ public record RunState(long step, int epoch, String checkpoint, List<EpochRecord
   }
 
   public void write(Path runDir) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(this);
-    AtomicFile.write(runDir.resolve(FILE), out -> out.write(bytes));
+    AtomicFile.writeJson(runDir.resolve(FILE), JSON, this);
   }
 }

@@ -34,8 +34,7 @@ public record RunSummary(
       .enable(SerializationFeature.INDENT_OUTPUT);
 
   public void write(Path runDir) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(this);
-    AtomicFile.write(runDir.resolve(FILE), out -> out.write(bytes));
+    AtomicFile.writeJson(runDir.resolve(FILE), JSON, this);
   }
 
   public static RunSummary read(Path runDir) throws IOException {

@@ -25,9 +25,7 @@ public final class SearchHistoryFile {
   private SearchHistoryFile() {}
 
   public static void write(Path dir, EkgSearch.Result result) throws IOException {
-    byte[] bytes = JSON.writeValueAsBytes(
-        new Content(result.originalLoss(), result.originalAccuracy(), result.history()));
-    AtomicFile.write(dir.resolve(FILE), out -> out.write(bytes));
+    AtomicFile.writeJson(dir.resolve(FILE), JSON, new Content(result.originalLoss(), result.originalAccuracy(), result.history()));
   }
 
   public static Content read(Path dir) throws IOException {
