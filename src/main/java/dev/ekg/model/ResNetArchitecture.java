@@ -1,5 +1,8 @@
 package dev.ekg.model;
 
+import dev.ekg.graph.ArraySlice;
+import dev.ekg.graph.Layer;
+import dev.ekg.graph.LayerGraph;
 import dev.ekg.io.FloatArray;
 import dev.ekg.nn.Complexity;
 import java.util.ArrayList;
@@ -13,8 +16,6 @@ import java.util.function.ToIntBiFunction;
  * array shapes imply (reference §7.2). Pure data; graphs are built from it by {@link ResNetGraph}.
  */
 public final class ResNetArchitecture {
-  private static final List<String> BN_ARRAYS = List.of("gamma", "beta", "moving_mean", "moving_variance");
-
   private final ResNetSpec spec;
   private final ConvUnit stem;
   private final int afterStemSize;
@@ -103,7 +104,7 @@ public final class ResNetArchitecture {
     for (ConvUnit unit : convUnits()) {
       int[] kernel = {unit.kernelSize(), unit.kernelSize(), unit.inChannels(), unit.outChannels()};
       expectShape(weights, unit.kernelKey(), kernel, source);
-      for (String stat : BN_ARRAYS) {
+      for (String stat : Layer.BatchNormalization.ARRAYS) {
         expectShape(weights, unit.bnName() + "/" + stat + ":0", new int[] {1, 1, 1, unit.outChannels()}, source);
       }
     }
@@ -167,6 +168,38 @@ public final class ResNetArchitecture {
     return out;
   }
 
+  /**
+   * The layers in the reference's order (§6.1): the stem conv and its batch norm (then the ImageNet
+   * max-pool); per block the projection, conv0, conv1 and conv2 each followed by its batch norm, and
+   * the add of conv2's branch and the shortcut; global average pooling and {@code fc}.
+   */
+  public LayerGraph layerGraph() {
+    LayerGraph.Builder graph = LayerGraph.builder();
+    int x = graph.add(new Layer.Input("images", 3));
+    x = convBn(graph, stem, x);
+    if (spec.imagenetStem()) {
+      x = graph.add(new Layer.Pool("maxpool"), x);
+    }
+    for (Block block : blocks) {
+      int shortcut = block.projection() == null ? x : convBn(graph, block.projection(), x);
+      int h = block.conv0() == null ? x : convBn(graph, block.conv0(), x);
+      h = convBn(graph, block.conv2(), convBn(graph, block.conv1(), h));
+      x = graph.add(new Layer.Add(block.prefix() + "/add", true), h, shortcut);
+    }
+    x = graph.add(new Layer.Pool("pool"), x);
+    graph.add(new Layer.Dense("fc", fcInFeatures(), spec.numClasses()), x);
+    return graph.build();
+  }
+
+  private static int convBn(LayerGraph.Builder graph, ConvUnit unit, int input) {
+    int conv = graph.add(
+        new Layer.Conv(unit.convName(), unit.kernelSize(), unit.stride(), unit.inChannels(), unit.outChannels(),
+            unit.inputSize()),
+        input);
+    return graph.add(new Layer.BatchNormalization(unit.bnName(), unit.outChannels(), unit.outputSize(), unit.relu()),
+        conv);
+  }
+
   /** Params and FLOPs with the reference's conventions (§4.5). */
   public Complexity complexity() {
     return GatePlan.of(this).fullComplexity();
@@ -176,15 +209,11 @@ public final class ResNetArchitecture {
     return blocks.isEmpty() ? stem.outChannels() : blocks.get(blocks.size() - 1).outChannels();
   }
 
-  /** Every weight key the reference's {@code .pkl} holds for this network. */
+  /** Every weight key the reference's {@code .pkl} holds for this network, in its order. */
   public List<String> weightKeys() {
-    List<String> keys = new ArrayList<>();
-    for (ConvUnit unit : convUnits()) {
-      keys.add(unit.kernelKey());
-      BN_ARRAYS.forEach(s -> keys.add(unit.bnName() + "/" + s + ":0"));
-    }
-    keys.add("fc/kernel:0");
-    keys.add("fc/biases:0");
-    return keys;
+    return layerGraph().nodes().stream()
+        .flatMap(n -> n.layer().arrays().stream())
+        .map(ArraySlice::key)
+        .toList();
   }
 }

@@ -263,7 +263,7 @@ public final class EkgPipeline {
     }
     GatePlan plan = GatePlan.of(arch);
     int[][] kept = PhysicalPruning.keptIndices(last.masks());
-    Map<String, FloatArray> slim = PhysicalPruning.prune(plan, warmed, kept);
+    Map<String, FloatArray> slim = PhysicalPruning.prune(plan.channelGroups(), warmed, kept);
     ResNetArchitecture pruned = ResNetArchitecture.fromWeights(settings.spec(), slim, SLIMMED_PARAMS);
     try (ResNetModel model = ResNetModel.withWeights(pruned, slim, settings.session())) {
       BatchNormRecalibration.run(model, data.train(), normalization, settings.searchBatchSize(),

@@ -1,23 +1,24 @@
 package dev.ekg.prune;
 
+import dev.ekg.graph.ArraySlice;
+import dev.ekg.graph.ChannelGroups;
+import dev.ekg.graph.Layer;
+import dev.ekg.graph.LayerGraph;
 import dev.ekg.io.FloatArray;
-import dev.ekg.model.ConvUnit;
-import dev.ekg.model.GatePlan;
 import dev.ekg.nn.ChannelMasks;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 /**
- * Physical pruning of reference §6.6: every conv kernel keeps the input channels of its input gate
- * and the output channels of its output gate, rescaled to the Frobenius norm of the unsliced kernel
- * (the same rule as the masked forward, §4.1); batch-norm arrays keep their conv's outputs; the FC
- * kernel keeps the rows of the last group gate, rescaled likewise; the FC bias is untouched. The
- * result has the reference's keys and smaller shapes, so it loads as a genuinely smaller network.
+ * Physical pruning of reference §6.6, driven by the per-layer table of {@link Layer#arrays()}: every
+ * array keeps the input channels of its layer's input group and the output channels of its output
+ * group along the axes the table names; kernels are rescaled to the Frobenius norm of the unsliced
+ * kernel (the same rule as the masked forward, §4.1), batch-norm arrays and biases are not. For a
+ * ResNet: conv kernels [k,k,in,out], batch norms [1,1,1,C], the FC kernel's rows; the FC bias is
+ * untouched. The result has the reference's keys and smaller shapes, so it loads as a genuinely
+ * smaller network.
  */
 public final class PhysicalPruning {
-  private static final List<String> BN_ARRAYS = List.of("gamma", "beta", "moving_mean", "moving_variance");
   private static final double L2_NORMALIZE_EPSILON = 1e-12;
 
   private PhysicalPruning() {}
@@ -32,30 +33,30 @@ public final class PhysicalPruning {
   }
 
   /**
-   * @param weights the unpruned weights (pickle keys) of {@code plan}'s architecture
-   * @param kept {@link #keptIndices} of the gates
+   * @param weights the unpruned weights (pickle keys) of {@code groups}' network
+   * @param kept {@link #keptIndices} of the groups
    */
   public static LinkedHashMap<String, FloatArray> prune(
-      GatePlan plan, Map<String, FloatArray> weights, int[][] kept) {
+      ChannelGroups groups, Map<String, FloatArray> weights, int[][] kept) {
     LinkedHashMap<String, FloatArray> out = new LinkedHashMap<>();
-    for (ConvUnit conv : plan.architecture().convUnits()) {
-      GatePlan.ConvGates gates = plan.gatesOf(conv);
-      FloatArray kernel = weights.get(conv.kernelKey());
-      FloatArray sliced = kernel;
-      if (gates.in() >= 0) {
-        sliced = sliced.select(2, kept[gates.in()]);
-      }
-      int[] outputs = gates.out() >= 0 ? kept[gates.out()] : IntStream.range(0, conv.outChannels()).toArray();
-      sliced = sliced.select(3, outputs);
-      out.put(conv.kernelKey(), rescaled(sliced, kernel));
-      for (String stat : BN_ARRAYS) {
-        String key = conv.bnName() + "/" + stat + ":0";
-        out.put(key, weights.get(key).select(3, outputs));
+    for (LayerGraph.Node node : groups.graph().nodes()) {
+      int in = groups.inGroup(node);
+      int outGroup = groups.outGroup(node);
+      for (ArraySlice slice : node.layer().arrays()) {
+        FloatArray array = weights.get(slice.key());
+        if (array == null) {
+          throw new IllegalArgumentException("weights have no key '" + slice.key() + "'");
+        }
+        FloatArray sliced = array;
+        if (slice.inAxis() >= 0 && in >= 0) {
+          sliced = sliced.select(slice.inAxis(), kept[in]);
+        }
+        if (slice.outAxis() >= 0 && outGroup >= 0) {
+          sliced = sliced.select(slice.outAxis(), kept[outGroup]);
+        }
+        out.put(slice.key(), slice.normPreserving() ? rescaled(sliced, array) : sliced);
       }
     }
-    FloatArray fc = weights.get("fc/kernel:0");
-    out.put("fc/kernel:0", rescaled(fc.select(0, kept[plan.fcInGate()]), fc));
-    out.put("fc/biases:0", weights.get("fc/biases:0"));
     return out;
   }
 

@@ -43,7 +43,7 @@ class PhysicalPruningTest {
     GatePlan plan = GatePlan.of(ResNetArchitecture.fromWeights(spec, weights, "res56"));
     float[][] masks = oracleMasks();
     int[][] kept = PhysicalPruning.keptIndices(masks);
-    Map<String, FloatArray> slim = PhysicalPruning.prune(plan, weights, kept);
+    Map<String, FloatArray> slim = PhysicalPruning.prune(plan.channelGroups(), weights, kept);
 
     ResNetArchitecture pruned = ResNetArchitecture.fromWeights(spec, slim, "slimmed");
     int[] keptCounts = new int[kept.length];
