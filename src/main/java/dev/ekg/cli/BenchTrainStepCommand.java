@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ekg.io.AtomicFile;
 import dev.ekg.model.ResNetArchitecture;
-import dev.ekg.model.ResNetModel;
+import dev.ekg.model.Model;
 import dev.ekg.model.ResNetSpec;
 import dev.ekg.nn.Accelerators;
 import dev.ekg.nn.SessionOptions;
@@ -78,7 +78,7 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
     }
     int[] labels = random.ints(batchSize, 0, numClasses).toArray();
     double[] millis = new double[steps];
-    try (ResNetModel model = ResNetModel.create(ResNetArchitecture.of(resnet), options)) {
+    try (Model model = Model.create(ResNetArchitecture.of(resnet), options)) {
       TrainStep step = new TrainStep(model, new TrainStep.Config(5e-4f, batchSize, accum, 1));
       for (int i = 0; i < warmup + steps; i++) {
         long start = System.nanoTime();

@@ -8,7 +8,7 @@ import dev.ekg.io.NpyFile;
 import dev.ekg.io.WeightFiles;
 import dev.ekg.model.GraphExport;
 import dev.ekg.model.ResNetArchitecture;
-import dev.ekg.model.ResNetModel;
+import dev.ekg.model.Model;
 import dev.ekg.model.ResNetSpec;
 import dev.ekg.nn.Accelerators;
 import dev.ekg.nn.BnMode;
@@ -83,7 +83,7 @@ public final class TestCommand implements Callable<Integer> {
     ResNetArchitecture architecture = ResNetArchitecture.fromWeights(resnet, weights, trainedParam.toString());
     CifarDataset test = data.readTest();
     SessionOptions options = device.sessionOptions(err);
-    try (ResNetModel model = ResNetModel.withWeights(architecture, weights, options)) {
+    try (Model model = Model.withWeights(architecture, weights, options)) {
       if (exportGraph != null) {
         GraphExport.write(model, exportGraph, resnet.archName() + "-" + variant.name());
       }

@@ -6,7 +6,7 @@ import dev.ekg.data.Normalization;
 import dev.ekg.io.FloatArray;
 import dev.ekg.io.WeightFiles;
 import dev.ekg.model.ResNetArchitecture;
-import dev.ekg.model.ResNetModel;
+import dev.ekg.model.Model;
 import dev.ekg.model.ResNetSpec;
 import dev.ekg.nn.NumericsEnvironment;
 import dev.ekg.nn.SessionOptions;
@@ -95,9 +95,9 @@ public final class TrainCommand implements Callable<Integer> {
       SessionOptions options = device.sessionOptions(err);
       NumericsFile.record(NumericsEnvironment.current(options), trainPath, resume, err);
       long start = System.nanoTime();
-      try (ResNetModel model = weights == null
-          ? ResNetModel.create(architecture, options, loop.seed + 1)
-          : ResNetModel.withWeights(architecture, weights, options)) {
+      try (Model model = weights == null
+          ? Model.create(architecture, options, loop.seed + 1)
+          : Model.withWeights(architecture, weights, options)) {
         if (state.checkpoint() != null) {
           err.printf(Locale.ROOT, "resuming %s at epoch %d (step %d)%n", trainPath, state.epoch(), state.step());
         }

@@ -1,5 +1,6 @@
 package dev.ekg.graph;
 
+import dev.ekg.nn.Activation;
 import dev.ekg.nn.BatchNorm;
 import dev.ekg.nn.Complexity;
 import dev.ekg.nn.MaskedConv2d;
@@ -105,8 +106,8 @@ public sealed interface Layer {
     }
   }
 
-  /** Batch norm over {@code channels} (arrays {@code [1,1,1,C]}), optionally followed by ReLU. */
-  record BatchNormalization(String name, int channels, int size, boolean relu) implements Layer {
+  /** Batch norm over {@code channels} (arrays {@code [1,1,1,C]}) at side {@code size}, then an activation. */
+  record BatchNormalization(String name, int channels, int size, Activation activation) implements Layer {
     @Override
     public int outputChannels(int inputChannels) {
       expectInput(this, channels, inputChannels);
@@ -131,8 +132,8 @@ public sealed interface Layer {
     }
   }
 
-  /** Element-wise sum of its inputs (a residual join), optionally followed by ReLU. */
-  record Add(String name, boolean relu) implements Layer {
+  /** Element-wise sum of its inputs (a residual join), then an activation. */
+  record Add(String name, Activation activation) implements Layer {
     @Override
     public int outputChannels(int inputChannels) {
       return inputChannels;
@@ -144,8 +145,21 @@ public sealed interface Layer {
     }
   }
 
-  /** Max or global-average pooling: per channel, so the channels pass through. */
-  record Pool(String name) implements Layer {
+  /** Max pooling, SAME padding: per channel, so the channels pass through. */
+  record MaxPool(String name, int size, int stride) implements Layer {
+    @Override
+    public int outputChannels(int inputChannels) {
+      return inputChannels;
+    }
+
+    @Override
+    public boolean joinsChannels() {
+      return true;
+    }
+  }
+
+  /** The mean over height and width: [N,H,W,C] → [N,C], channels pass through. */
+  record GlobalAveragePool(String name) implements Layer {
     @Override
     public int outputChannels(int inputChannels) {
       return inputChannels;

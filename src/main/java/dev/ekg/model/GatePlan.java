@@ -6,23 +6,20 @@ import dev.ekg.nn.Complexity;
 import java.util.List;
 
 /**
- * The gates of a ResNet: its {@link ChannelGroups}, derived from {@link
- * ResNetArchitecture#layerGraph()} (the derivation gives the reference's §6.1 gates in its order:
- * the stem and each projection open a residual group that the stage's conv2 outputs join, every
- * other conv has a gate of its own), and the gates on each conv's input and output.
+ * The search's view of a network's {@link ChannelGroups}: one gate per group, with its width and
+ * {@code num_call}, per-gate rates turned into kept counts (§4.6) and their params/FLOPs (§4.5). For
+ * a ResNet the groups are the reference's §6.1 gates in its order: the stem and each projection
+ * open a residual group that the stage's conv2 outputs join, every other conv has a gate of its own.
  */
 public final class GatePlan {
   /** One gate: its index in the reference's order, the conv that created it, channels, num_call. */
   public record GateSpec(int index, String name, int channels, int numCall) {}
 
-  /** The gates on a conv's input and output; -1 where there is none. */
-  public record ConvGates(int in, int out) {}
-
-  private final ResNetArchitecture architecture;
+  private final Architecture architecture;
   private final ChannelGroups groups;
   private final List<GateSpec> gates;
 
-  private GatePlan(ResNetArchitecture architecture, ChannelGroups groups) {
+  private GatePlan(Architecture architecture, ChannelGroups groups) {
     this.architecture = architecture;
     this.groups = groups;
     this.gates = groups.groups().stream()
@@ -30,11 +27,11 @@ public final class GatePlan {
         .toList();
   }
 
-  public static GatePlan of(ResNetArchitecture architecture) {
-    return new GatePlan(architecture, ChannelGroups.derive(architecture.layerGraph()));
+  public static GatePlan of(Architecture architecture) {
+    return new GatePlan(architecture, architecture.channelGroups());
   }
 
-  public ResNetArchitecture architecture() {
+  public Architecture architecture() {
     return architecture;
   }
 
@@ -48,14 +45,6 @@ public final class GatePlan {
 
   public int size() {
     return gates.size();
-  }
-
-  public ConvGates gatesOf(ConvUnit conv) {
-    return new ConvGates(groups.inGroup(conv.convName()), groups.outGroup(conv.convName()));
-  }
-
-  public int fcInGate() {
-    return groups.inGroup("fc");
   }
 
   /** Kept channels per gate for per-gate rates (reference §4.6). */

@@ -23,7 +23,7 @@ import org.tensorflow.proto.GraphDef;
 public final class GraphExport {
   private GraphExport() {}
 
-  public static void write(ResNetModel model, Path dir, String name) throws IOException {
+  public static void write(Model model, Path dir, String name) throws IOException {
     Files.createDirectories(dir);
     GraphDef graphDef = model.graphDef();
     AtomicFile.write(dir.resolve(name + ".pb"), out -> {
@@ -37,17 +37,17 @@ public final class GraphExport {
     AtomicFile.write(dir.resolve(name + ".txt"), out -> out.write(summary));
   }
 
-  static String summary(ResNetModel model, GraphDef graphDef) {
-    ResNetArchitecture arch = model.architecture();
+  static String summary(Model model, GraphDef graphDef) {
+    Architecture arch = model.architecture();
     Complexity c = arch.complexity();
     StringBuilder s = new StringBuilder();
-    s.append(arch.spec()).append(", input [N,").append(arch.spec().inputSize()).append(',')
-        .append(arch.spec().inputSize()).append(",3]\n");
+    s.append(arch.archName()).append('(').append(arch.numClasses()).append(" classes), input [N,")
+        .append(arch.inputSize()).append(',').append(arch.inputSize()).append(",3]\n");
     s.append(String.format(Locale.ROOT, "params %d, FLOPs %d%n", c.params(), c.flops()));
     s.append("nodes ").append(graphDef.getNodeCount()).append('\n');
-    s.append("feed: ").append(ResNetModel.IMAGES).append(" float32 [N,H,W,3], normalised\n");
+    s.append("feed: ").append(Model.IMAGES).append(" float32 [N,H,W,3], normalised\n");
     for (BnMode mode : BnMode.values()) {
-      s.append("fetch: ").append(ResNetModel.logitsName(mode)).append(" float32 [N,classes]\n");
+      s.append("fetch: ").append(Model.logitsName(mode)).append(" float32 [N,classes]\n");
     }
     s.append("restore: feed ").append(CheckpointOps.PREFIX_NAME).append(", run ")
         .append(CheckpointOps.RESTORE_OP_NAME).append('\n');

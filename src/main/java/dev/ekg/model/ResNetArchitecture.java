@@ -1,10 +1,9 @@
 package dev.ekg.model;
 
-import dev.ekg.graph.ArraySlice;
 import dev.ekg.graph.Layer;
 import dev.ekg.graph.LayerGraph;
 import dev.ekg.io.FloatArray;
-import dev.ekg.nn.Complexity;
+import dev.ekg.nn.Activation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,9 +12,9 @@ import java.util.function.ToIntBiFunction;
 
 /**
  * A ResNet with concrete channel counts: the spec's widths, or the (pruned) widths a weight file's
- * array shapes imply (reference §7.2). Pure data; graphs are built from it by {@link ResNetGraph}.
+ * array shapes imply (reference §7.2). Pure data; graphs are built from it by {@link NetworkGraph}.
  */
-public final class ResNetArchitecture {
+public final class ResNetArchitecture implements Architecture {
   private final ResNetSpec spec;
   private final ConvUnit stem;
   private final int afterStemSize;
@@ -143,6 +142,27 @@ public final class ResNetArchitecture {
     return a;
   }
 
+  @Override
+  public String archName() {
+    return spec.archName();
+  }
+
+  @Override
+  public int numClasses() {
+    return spec.numClasses();
+  }
+
+  @Override
+  public int inputSize() {
+    return spec.inputSize();
+  }
+
+  /** Reference §3: the last batch norm of every residual branch (bn2) starts at γ = 0. */
+  @Override
+  public float initialGamma(Layer.BatchNormalization batchNorm) {
+    return blocks.stream().anyMatch(b -> b.conv2().bnName().equals(batchNorm.name())) ? 0f : 1f;
+  }
+
   public ResNetSpec spec() {
     return spec;
   }
@@ -173,20 +193,21 @@ public final class ResNetArchitecture {
    * max-pool); per block the projection, conv0, conv1 and conv2 each followed by its batch norm, and
    * the add of conv2's branch and the shortcut; global average pooling and {@code fc}.
    */
+  @Override
   public LayerGraph layerGraph() {
     LayerGraph.Builder graph = LayerGraph.builder();
     int x = graph.add(new Layer.Input("images", 3));
     x = convBn(graph, stem, x);
     if (spec.imagenetStem()) {
-      x = graph.add(new Layer.Pool("maxpool"), x);
+      x = graph.add(new Layer.MaxPool("maxpool", 3, 2), x);
     }
     for (Block block : blocks) {
       int shortcut = block.projection() == null ? x : convBn(graph, block.projection(), x);
       int h = block.conv0() == null ? x : convBn(graph, block.conv0(), x);
       h = convBn(graph, block.conv2(), convBn(graph, block.conv1(), h));
-      x = graph.add(new Layer.Add(block.prefix() + "/add", true), h, shortcut);
+      x = graph.add(new Layer.Add(block.prefix() + "/add", Activation.RELU), h, shortcut);
     }
-    x = graph.add(new Layer.Pool("pool"), x);
+    x = graph.add(new Layer.GlobalAveragePool("pool"), x);
     graph.add(new Layer.Dense("fc", fcInFeatures(), spec.numClasses()), x);
     return graph.build();
   }
@@ -196,24 +217,13 @@ public final class ResNetArchitecture {
         new Layer.Conv(unit.convName(), unit.kernelSize(), unit.stride(), unit.inChannels(), unit.outChannels(),
             unit.inputSize()),
         input);
-    return graph.add(new Layer.BatchNormalization(unit.bnName(), unit.outChannels(), unit.outputSize(), unit.relu()),
+    return graph.add(new Layer.BatchNormalization(unit.bnName(), unit.outChannels(), unit.outputSize(),
+        unit.relu() ? Activation.RELU : Activation.LINEAR),
         conv);
-  }
-
-  /** Params and FLOPs with the reference's conventions (§4.5). */
-  public Complexity complexity() {
-    return GatePlan.of(this).fullComplexity();
   }
 
   public int fcInFeatures() {
     return blocks.isEmpty() ? stem.outChannels() : blocks.get(blocks.size() - 1).outChannels();
   }
 
-  /** Every weight key the reference's {@code .pkl} holds for this network, in its order. */
-  public List<String> weightKeys() {
-    return layerGraph().nodes().stream()
-        .flatMap(n -> n.layer().arrays().stream())
-        .map(ArraySlice::key)
-        .toList();
-  }
 }

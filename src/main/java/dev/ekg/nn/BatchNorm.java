@@ -9,8 +9,8 @@ import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
 
 /**
- * Batch normalisation of reference §4.4: ε = 1e-5, parameters shaped {@code [1,1,1,C]}, optional
- * ReLU. In {@link BnMode#TRAIN} it normalises with the batch mean and biased variance and offers the
+ * Batch normalisation of reference §4.4: ε = 1e-5, parameters shaped {@code [1,1,1,C]}, then an
+ * {@link Activation}. In {@link BnMode#TRAIN} it normalises with the batch mean and biased variance and offers the
  * moving-average update {@code moving − 0.1·(moving − batch)} as graph ops; the caller decides
  * whether to run them (the reference skips them while a gate masks the layer).
  */
@@ -19,15 +19,15 @@ public final class BatchNorm {
   public static final float MOMENTUM = 0.9f;
 
   private final int channels;
-  private final boolean relu;
+  private final Activation activation;
   private final ModelVariable gamma;
   private final ModelVariable beta;
   private final ModelVariable movingMean;
   private final ModelVariable movingVariance;
 
-  public BatchNorm(VariableStore store, String name, int channels, boolean relu, float initialGamma) {
+  public BatchNorm(VariableStore store, String name, int channels, Activation activation, float initialGamma) {
     this.channels = channels;
-    this.relu = relu;
+    this.activation = activation;
     int[] shape = {1, 1, 1, channels};
     this.gamma = store.create(name + "/gamma", shape, VariableKind.TRAINABLE, Initializer.constant(initialGamma));
     this.beta = store.create(name + "/beta", shape, VariableKind.TRAINABLE, Initializer.constant(0f));
@@ -74,7 +74,7 @@ public final class BatchNorm {
               x, vector(tf, gamma), vector(tf, beta), vector(tf, movingMean), vector(tf, movingVariance),
               FusedBatchNorm.isTraining(false), FusedBatchNorm.epsilon(EPSILON));
     }
-    return relu ? tf.nn.relu(bn.y()) : bn.y();
+    return activation.apply(tf, bn.y());
   }
 
   /** FusedBatchNormV3 reports the Bessel-corrected variance; the reference's EMA uses the biased one. */

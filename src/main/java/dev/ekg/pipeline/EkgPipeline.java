@@ -11,7 +11,7 @@ import dev.ekg.io.TensorBoardWriter;
 import dev.ekg.io.WeightFiles;
 import dev.ekg.model.GatePlan;
 import dev.ekg.model.ResNetArchitecture;
-import dev.ekg.model.ResNetModel;
+import dev.ekg.model.Model;
 import dev.ekg.model.ResNetSpec;
 import dev.ekg.nn.BnMode;
 import dev.ekg.nn.Complexity;
@@ -167,7 +167,7 @@ public final class EkgPipeline {
     CifarDataset train = data.train();
     SearchSubsets subsets = SearchSubsets.of(train.labels(), train.numClasses(), settings.valPerClass(),
         settings.trainPerClass());
-    try (ResNetModel model = ResNetModel.gated(arch, weights, settings.session());
+    try (Model model = Model.gated(arch, weights, settings.session());
         TensorBoardWriter events = new TensorBoardWriter(settings.runDir())) {
       if (!continuing) {
         warmUp(model, train.subset(subsets.warmup()));
@@ -198,7 +198,7 @@ public final class EkgPipeline {
    * remainder dropped), no augmentation, BN statistics updated. By default one pass, as the
    * reference; {@code --warmup_steps N} takes N batches, starting the subset over after each pass.
    */
-  private void warmUp(ResNetModel model, CifarDataset subset) {
+  private void warmUp(Model model, CifarDataset subset) {
     int steps = warmUpSteps(settings.warmupSteps(), subset.size(), settings.searchBatchSize());
     if (steps == 0) {
       return;
@@ -249,7 +249,7 @@ public final class EkgPipeline {
     ResNetArchitecture arch = ResNetArchitecture.fromWeights(settings.spec(), warmed, WARMED_PARAMS);
     List<SubNetwork> entries = history.history();
     SubNetwork last = entries.get(entries.size() - 1);
-    try (ResNetModel model = ResNetModel.gated(arch, warmed, settings.session())) {
+    try (Model model = Model.gated(arch, warmed, settings.session())) {
       List<SubNetwork> candidates = entries.subList(0, entries.size() - 1);
       int[] teachers = TeacherSelection.select(
           candidates.stream().mapToDouble(SubNetwork::valLoss).toArray(), settings.numTeacher());
@@ -265,7 +265,7 @@ public final class EkgPipeline {
     int[][] kept = PhysicalPruning.keptIndices(last.masks());
     Map<String, FloatArray> slim = PhysicalPruning.prune(plan.channelGroups(), warmed, kept);
     ResNetArchitecture pruned = ResNetArchitecture.fromWeights(settings.spec(), slim, SLIMMED_PARAMS);
-    try (ResNetModel model = ResNetModel.withWeights(pruned, slim, settings.session())) {
+    try (Model model = Model.withWeights(pruned, slim, settings.session())) {
       BatchNormRecalibration.run(model, data.train(), normalization, settings.searchBatchSize(),
           BatchNormRecalibration.REFERENCE_BATCHES, progress);
       PickleWeights.write(file(SLIMMED_PARAMS), model.weights());
@@ -281,7 +281,7 @@ public final class EkgPipeline {
   }
 
   /** The teachers' logits, each reused from memory_bank/ when a killed prune phase left it there. */
-  private FloatArray memoryBank(ResNetModel model, List<float[][]> teacherMasks) throws IOException {
+  private FloatArray memoryBank(Model model, List<float[][]> teacherMasks) throws IOException {
     int batchSize = settings.fineTuning().valBatchSize();
     ByteArrayOutputStream context = new ByteArrayOutputStream();
     try (DataOutputStream o = new DataOutputStream(context)) {
@@ -308,7 +308,7 @@ public final class EkgPipeline {
     Map<String, FloatArray> slim = WeightFiles.read(file(SLIMMED_PARAMS));
     ResNetArchitecture pruned = ResNetArchitecture.fromWeights(settings.spec(), slim, SLIMMED_PARAMS);
     FloatArray bank = settings.knowledge() ? readKnowledge() : null;
-    try (ResNetModel model = ResNetModel.withWeights(pruned, slim, settings.session())) {
+    try (Model model = Model.withWeights(pruned, slim, settings.session())) {
       new FineTuning(model, settings.step(), settings.fineTuning().withMemoryBank(bank), settings.runDir(), out, progress)
           .run(data.train(), data.test(), normalization, state);
     }
@@ -330,14 +330,14 @@ public final class EkgPipeline {
     Double originalAccuracy = null;
     Double originalLatency = null;
     double prunedLatency;
-    try (ResNetModel prunedModel = ResNetModel.withWeights(pruned, trained, settings.session())) {
+    try (Model prunedModel = Model.withWeights(pruned, trained, settings.session())) {
       if (settings.trainedParam() == null) {
         prunedLatency = latencies(List.of(prunedModel), latencyBatch).get(0);
       } else {
         Path path = settings.trainedParam();
         Map<String, FloatArray> weights = WeightFiles.read(path);
         ResNetArchitecture arch = ResNetArchitecture.fromWeights(settings.spec(), weights, path.toString());
-        try (ResNetModel original = ResNetModel.withWeights(arch, weights, settings.session())) {
+        try (Model original = Model.withWeights(arch, weights, settings.session())) {
           try {
             originalAccuracy = 100 * Evaluation.run(original, BnMode.INFERENCE, data.test(), normalization,
                 settings.fineTuning().valBatchSize(), false, progress, "test of the original network").top1();
@@ -359,7 +359,7 @@ public final class EkgPipeline {
   }
 
   /** Median milliseconds per batch of each model in inference mode, timed alternately. */
-  private static List<Double> latencies(List<ResNetModel> models, int batchSize) {
+  private static List<Double> latencies(List<Model> models, int batchSize) {
     return Latency.alternately(models, BnMode.INFERENCE, batchSize, Latency.WARMUP_RUNS, Latency.DEFAULT_RUNS)
         .stream().map(Latency.Measurement::medianMillis).toList();
   }

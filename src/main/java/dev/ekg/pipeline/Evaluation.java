@@ -5,7 +5,7 @@ import dev.ekg.data.Normalization;
 import dev.ekg.data.SequentialBatches;
 import dev.ekg.io.BatchTensors;
 import dev.ekg.io.FloatArray;
-import dev.ekg.model.ResNetModel;
+import dev.ekg.model.Model;
 import dev.ekg.nn.BnMode;
 import dev.ekg.nn.NonFiniteException;
 import dev.ekg.progress.Progress;
@@ -32,13 +32,13 @@ public final class Evaluation {
    * @throws NonFiniteException when a logit is NaN or infinite, instead of a NaN loss
    */
   public static Result run(
-      ResNetModel model, BnMode mode, CifarDataset data, Normalization normalization, int batchSize,
+      Model model, BnMode mode, CifarDataset data, Normalization normalization, int batchSize,
       boolean keepLogits, ProgressReporter progress, String task) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("--val_batch_size must be at least 1, got " + batchSize);
     }
     int n = data.size();
-    int classes = model.architecture().spec().numClasses();
+    int classes = model.architecture().numClasses();
     float[] allLogits = keepLogits ? new float[n * classes] : null;
     double[] lossSum = {0};
     long[] hits = {0, 0};

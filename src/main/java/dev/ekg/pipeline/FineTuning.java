@@ -9,7 +9,7 @@ import dev.ekg.io.Checkpoints;
 import dev.ekg.io.FloatArray;
 import dev.ekg.io.PickleWeights;
 import dev.ekg.io.TensorBoardWriter;
-import dev.ekg.model.ResNetModel;
+import dev.ekg.model.Model;
 import dev.ekg.nn.BnMode;
 import dev.ekg.nn.NonFiniteException;
 import dev.ekg.progress.Progress;
@@ -68,7 +68,7 @@ public final class FineTuning {
     }
   }
 
-  private final ResNetModel model;
+  private final Model model;
   private final TrainStep step;
   private final Settings settings;
   private final Path runDir;
@@ -83,7 +83,7 @@ public final class FineTuning {
    * @param out the epoch lines
    * @param progress each epoch's and each test's progress, and the {@code --do_log} step lines
    */
-  public FineTuning(ResNetModel model, TrainStep.Config stepConfig, Settings settings, Path runDir, PrintWriter out,
+  public FineTuning(Model model, TrainStep.Config stepConfig, Settings settings, Path runDir, PrintWriter out,
       ProgressReporter progress) {
     this.model = model;
     FloatArray bank = settings.memoryBank();

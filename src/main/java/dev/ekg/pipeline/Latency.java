@@ -1,7 +1,7 @@
 package dev.ekg.pipeline;
 
 import dev.ekg.io.BatchTensors;
-import dev.ekg.model.ResNetModel;
+import dev.ekg.model.Model;
 import dev.ekg.nn.BnMode;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +27,7 @@ public final class Latency {
   private Latency() {}
 
   /** Times {@code runs} forward passes after {@code warmup} untimed ones (graph optimisation, caches). */
-  public static Measurement measure(ResNetModel model, BnMode mode, int batchSize, int warmup, int runs) {
+  public static Measurement measure(Model model, BnMode mode, int batchSize, int warmup, int runs) {
     return alternately(List.of(model), mode, batchSize, warmup, runs).get(0);
   }
 
@@ -38,13 +38,13 @@ public final class Latency {
    * @return one measurement per model, in order
    */
   public static List<Measurement> alternately(
-      List<ResNetModel> models, BnMode mode, int batchSize, int warmup, int runs) {
+      List<Model> models, BnMode mode, int batchSize, int warmup, int runs) {
     if (runs < 1) {
       throw new IllegalArgumentException("--latency_runs must be at least 1, got " + runs);
     }
-    int side = models.get(0).architecture().spec().inputSize();
-    for (ResNetModel model : models) {
-      if (model.architecture().spec().inputSize() != side) {
+    int side = models.get(0).architecture().inputSize();
+    for (Model model : models) {
+      if (model.architecture().inputSize() != side) {
         throw new IllegalArgumentException("models of different input sizes cannot be timed on one batch");
       }
     }
@@ -55,7 +55,7 @@ public final class Latency {
       for (int i = 0; i < warmup + runs; i++) {
         for (int m = 0; m < models.size(); m++) {
           long start = System.nanoTime();
-          ResNetModel model = models.get(m);
+          Model model = models.get(m);
           Session.Runner runner = model.session().runner().feed(model.images(), batch).fetch(model.logits(mode));
           try (Result ignored = runner.run()) {
             if (i >= warmup) {

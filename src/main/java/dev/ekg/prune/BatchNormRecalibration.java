@@ -4,7 +4,7 @@ import dev.ekg.data.CifarDataset;
 import dev.ekg.data.Normalization;
 import dev.ekg.data.SequentialBatches;
 import dev.ekg.io.BatchTensors;
-import dev.ekg.model.ResNetModel;
+import dev.ekg.model.Model;
 import dev.ekg.progress.Progress;
 import dev.ekg.progress.ProgressReporter;
 import dev.ekg.progress.ProgressUnit;
@@ -21,7 +21,7 @@ public final class BatchNormRecalibration {
 
   private BatchNormRecalibration() {}
 
-  public static void run(ResNetModel model, CifarDataset train, Normalization normalization, int batchSize,
+  public static void run(Model model, CifarDataset train, Normalization normalization, int batchSize,
       int batches, ProgressReporter progress) {
     CifarDataset head = train.subset(IntStream.range(0,
         Math.min(train.size(), batches * batchSize)).toArray());

@@ -1,7 +1,7 @@
 package dev.ekg.prune;
 
 import dev.ekg.model.GatePlan;
-import dev.ekg.model.ResNetModel;
+import dev.ekg.model.Model;
 import dev.ekg.nn.ChannelMasks;
 import dev.ekg.nn.NonFiniteException;
 import java.util.ArrayList;
@@ -67,7 +67,7 @@ public final class EkgSearch {
     }
   }
 
-  private final ResNetModel model;
+  private final Model model;
   private final SearchGraph graph;
   private final GatePlan plan;
   private final ValidationSet val;
@@ -75,10 +75,10 @@ public final class EkgSearch {
   private final GateSteps steps;
   private final FineSearch fineSearch;
 
-  public EkgSearch(ResNetModel model, SearchGraph graph, ValidationSet val, Settings settings) {
+  public EkgSearch(Model model, SearchGraph graph, ValidationSet val, Settings settings) {
     this.model = model;
     this.graph = graph;
-    this.plan = model.network().gatePlan();
+    this.plan = GatePlan.of(model.architecture());
     this.val = val;
     this.settings = settings;
     this.steps = GateSteps.of(plan, settings.searchStep());

@@ -5,7 +5,7 @@ import dev.ekg.data.Normalization;
 import dev.ekg.data.SequentialBatches;
 import dev.ekg.io.BatchTensors;
 import dev.ekg.io.FloatArray;
-import dev.ekg.model.ResNetModel;
+import dev.ekg.model.Model;
 import dev.ekg.nn.BnMode;
 import dev.ekg.nn.NonFiniteException;
 import dev.ekg.progress.Progress;
@@ -29,7 +29,7 @@ public final class MemoryBank {
    * @param task the name its progress is shown under
    */
   public static FloatArray teacherLogits(
-      ResNetModel model, CifarDataset train, Normalization normalization, int batchSize, float[][] masks,
+      Model model, CifarDataset train, Normalization normalization, int batchSize, float[][] masks,
       ProgressReporter progress, String task) {
     int classes = model.numClasses();
     float[] logits = new float[train.size() * classes];

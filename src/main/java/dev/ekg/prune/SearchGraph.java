@@ -3,7 +3,7 @@ package dev.ekg.prune;
 import dev.ekg.io.BatchTensors;
 import dev.ekg.io.TensorArrays;
 import dev.ekg.model.Forward;
-import dev.ekg.model.ResNetModel;
+import dev.ekg.model.Model;
 import dev.ekg.nn.BnMode;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +29,7 @@ public final class SearchGraph implements ImportanceScorer {
   /** One pass over the validation set. */
   public record Evaluation(double loss, double score, double accuracy, float[] logits) {}
 
-  private final ResNetModel model;
+  private final Model model;
   private final Placeholder<TInt32> labels;
   private final Placeholder<TFloat32> knowledge;
   private final Operand<TFloat32> logits;
@@ -39,9 +39,9 @@ public final class SearchGraph implements ImportanceScorer {
   private final List<Operand<TFloat32>> gateScores = new ArrayList<>();
   private final BatchTensors images;
 
-  public SearchGraph(ResNetModel model, int batchSizeFlag) {
+  public SearchGraph(Model model, int batchSizeFlag) {
     if (model.network().gates().isEmpty()) {
-      throw new IllegalArgumentException("the search needs a gated model (ResNetModel.gated)");
+      throw new IllegalArgumentException("the search needs a gated model (Model.gated)");
     }
     this.model = model;
     Ops tf = model.ops().withSubScope("search");

@@ -11,7 +11,7 @@ import dev.ekg.data.SyntheticCifar;
 import dev.ekg.io.FloatArray;
 import dev.ekg.io.NpyFile;
 import dev.ekg.model.ResNetArchitecture;
-import dev.ekg.model.ResNetModel;
+import dev.ekg.model.Model;
 import dev.ekg.model.ResNetSpec;
 import dev.ekg.nn.SessionOptions;
 import java.io.IOException;
@@ -38,8 +38,8 @@ class TestCommandTest {
     data = dir.resolve("data");
     new SyntheticCifar(CifarVariant.CIFAR10, 2, 10, 3, SyntheticCifar.DEFAULT_NOISE).write(data, false);
     checkpoint = dir.resolve("ckpt/resnet20");
-    try (ResNetModel model =
-        ResNetModel.create(ResNetArchitecture.of(ResNetSpec.of("ResNet-20", 10)), SessionOptions.DEFAULT)) {
+    try (Model model =
+        Model.create(ResNetArchitecture.of(ResNetSpec.of("ResNet-20", 10)), SessionOptions.DEFAULT)) {
       model.saveCheckpoint(checkpoint);
     }
   }
@@ -126,8 +126,8 @@ class TestCommandTest {
   /** ResNet-20 weights as a .pkl with one array changed by {@code edit}. */
   private static Path editedWeights(String name, String key, java.util.function.Consumer<float[]> edit)
       throws IOException {
-    try (ResNetModel model =
-        ResNetModel.create(ResNetArchitecture.of(ResNetSpec.of("ResNet-20", 10)), SessionOptions.DEFAULT)) {
+    try (Model model =
+        Model.create(ResNetArchitecture.of(ResNetSpec.of("ResNet-20", 10)), SessionOptions.DEFAULT)) {
       java.util.Map<String, FloatArray> weights = model.weights();
       edit.accept(weights.get(key).data());
       Path file = dir.resolve(name);

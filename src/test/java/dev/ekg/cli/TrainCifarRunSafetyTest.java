@@ -12,7 +12,7 @@ import dev.ekg.data.SyntheticCifar;
 import dev.ekg.io.FloatArray;
 import dev.ekg.io.PickleWeights;
 import dev.ekg.model.ResNetArchitecture;
-import dev.ekg.model.ResNetModel;
+import dev.ekg.model.Model;
 import dev.ekg.model.ResNetSpec;
 import dev.ekg.nn.SessionOptions;
 import dev.ekg.pipeline.PhaseProgress;
@@ -46,8 +46,8 @@ class TrainCifarRunSafetyTest {
     data = dir.resolve("data");
     new SyntheticCifar(CifarVariant.CIFAR10, 48, 20, 21, SyntheticCifar.DEFAULT_NOISE).write(data, false);
     weights = dir.resolve("resnet20.pkl");
-    try (ResNetModel model =
-        ResNetModel.create(ResNetArchitecture.of(ResNetSpec.of("ResNet-20", 10)), SessionOptions.DEFAULT, 3)) {
+    try (Model model =
+        Model.create(ResNetArchitecture.of(ResNetSpec.of("ResNet-20", 10)), SessionOptions.DEFAULT, 3)) {
       PickleWeights.write(weights, model.weights());
     }
   }

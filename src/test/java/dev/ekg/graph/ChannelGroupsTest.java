@@ -3,6 +3,7 @@ package dev.ekg.graph;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.ekg.nn.Activation;
 import dev.ekg.nn.Complexity;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,18 +16,18 @@ class ChannelGroupsTest {
   private static LayerGraph invertedResiduals() {
     LayerGraph.Builder g = LayerGraph.builder();
     int x = g.add(new Layer.Input("images", 3));
-    x = g.add(new Layer.BatchNormalization("bn", 4, 8, true), g.add(new Layer.Conv("conv", 3, 1, 3, 4, 8), x));
+    x = g.add(new Layer.BatchNormalization("bn", 4, 8, Activation.RELU), g.add(new Layer.Conv("conv", 3, 1, 3, 4, 8), x));
     for (int b = 0; b < 2; b++) {
       String p = "block" + b + "/";
       int h = g.add(new Layer.Conv(p + "expand", 1, 1, 4, 8, 8), x);
-      h = g.add(new Layer.BatchNormalization(p + "expand_bn", 8, 8, true), h);
+      h = g.add(new Layer.BatchNormalization(p + "expand_bn", 8, 8, Activation.RELU6), h);
       h = g.add(new Layer.DepthwiseConv(p + "depthwise", 3, 1, 8, 8), h);
-      h = g.add(new Layer.BatchNormalization(p + "depthwise_bn", 8, 8, true), h);
+      h = g.add(new Layer.BatchNormalization(p + "depthwise_bn", 8, 8, Activation.RELU6), h);
       h = g.add(new Layer.Conv(p + "project", 1, 1, 8, 4, 8), h);
-      h = g.add(new Layer.BatchNormalization(p + "project_bn", 4, 8, false), h);
-      x = g.add(new Layer.Add(p + "add", false), h, x);
+      h = g.add(new Layer.BatchNormalization(p + "project_bn", 4, 8, Activation.LINEAR), h);
+      x = g.add(new Layer.Add(p + "add", Activation.LINEAR), h, x);
     }
-    x = g.add(new Layer.Pool("pool"), x);
+    x = g.add(new Layer.GlobalAveragePool("pool"), x);
     g.add(new Layer.Dense("fc", 4, 10), x);
     return g.build();
   }
@@ -74,7 +75,7 @@ class ChannelGroupsTest {
     int a = g.add(new Layer.Conv("a", 1, 1, 3, 4, 8), x);
     int b = g.add(new Layer.Conv("b", 1, 1, 3, 5, 8), x);
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> g.add(new Layer.Add("add", false), a, b));
+        assertThrows(IllegalArgumentException.class, () -> g.add(new Layer.Add("add", Activation.LINEAR), a, b));
     assertEquals("add adds tensors of different widths: [4, 5]", e.getMessage());
   }
 
@@ -92,8 +93,8 @@ class ChannelGroupsTest {
   void onlyAnAddReadsSeveralTensorsAndNamesAreUnique() {
     LayerGraph.Builder g = LayerGraph.builder();
     int x = g.add(new Layer.Input("images", 3));
-    assertThrows(IllegalArgumentException.class, () -> g.add(new Layer.Pool("p"), x, x));
-    assertThrows(IllegalArgumentException.class, () -> g.add(new Layer.Pool("images"), x));
-    assertThrows(IllegalArgumentException.class, () -> g.add(new Layer.Pool("p"), 5));
+    assertThrows(IllegalArgumentException.class, () -> g.add(new Layer.GlobalAveragePool("p"), x, x));
+    assertThrows(IllegalArgumentException.class, () -> g.add(new Layer.GlobalAveragePool("images"), x));
+    assertThrows(IllegalArgumentException.class, () -> g.add(new Layer.GlobalAveragePool("p"), 5));
   }
 }

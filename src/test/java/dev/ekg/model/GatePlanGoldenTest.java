@@ -37,12 +37,12 @@ class GatePlanGoldenTest {
     golden.get("conv_gates").fields().forEachRemaining(e ->
         expectedConvs.put(e.getKey(), List.of(e.getValue().get(0).asInt(), e.getValue().get(1).asInt())));
     Map<String, List<Integer>> actualConvs = new LinkedHashMap<>();
+    ChannelGroups groups = plan.channelGroups();
     for (ConvUnit conv : arch.convUnits()) {
-      GatePlan.ConvGates g = plan.gatesOf(conv);
-      actualConvs.put(conv.convName(), List.of(g.in(), g.out()));
+      actualConvs.put(conv.convName(), List.of(groups.inGroup(conv.convName()), groups.outGroup(conv.convName())));
     }
     assertEquals(expectedConvs, actualConvs);
-    assertEquals(golden.get("fc_in_gate").asInt(), plan.fcInGate());
+    assertEquals(golden.get("fc_in_gate").asInt(), groups.inGroup("fc"));
     assertEquals(golden.get("params").asLong(), arch.complexity().params());
     assertEquals(golden.get("flops").asLong(), arch.complexity().flops());
   }

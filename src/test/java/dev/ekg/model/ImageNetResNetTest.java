@@ -26,7 +26,7 @@ class ImageNetResNetTest {
     assertEquals(gates, GatePlan.of(arch).size());
     assertEquals(7, arch.stem().kernelSize());
     assertEquals(56, arch.afterStemSize());
-    try (ResNetModel model = ResNetModel.create(arch, SessionOptions.DEFAULT);
+    try (Model model = Model.create(arch, SessionOptions.DEFAULT);
         TFloat32 image = TensorArrays.toTensor(FloatArray.zeros(1, 224, 224, 3))) {
       assertArrayEquals(new int[] {1, 1000}, model.logits(image, BnMode.INFERENCE).shape());
     }

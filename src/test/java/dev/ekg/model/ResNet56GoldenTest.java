@@ -37,7 +37,7 @@ class ResNet56GoldenTest {
   void pretrainedLogitsInBothBatchNormModes() {
     ResNetSpec spec = ResNetSpec.of("ResNet-56", 10);
     ResNetArchitecture arch = ResNetArchitecture.fromWeights(spec, weights, "res56_cifar10.pkl");
-    try (ResNetModel model = ResNetModel.withWeights(arch, weights, SessionOptions.DEFAULT);
+    try (Model model = Model.withWeights(arch, weights, SessionOptions.DEFAULT);
         TFloat32 images = TensorArrays.toTensor(npy("resnet56/images.npy"))) {
       assertClose(npy("resnet56/logits_train.npy"), model.logits(images, BnMode.TRAIN), TOLERANCE);
       assertClose(npy("resnet56/logits_inference.npy"), model.logits(images, BnMode.INFERENCE), TOLERANCE);
@@ -50,7 +50,7 @@ class ResNet56GoldenTest {
     ResNetArchitecture arch = ResNetArchitecture.of(ResNetSpec.of("ResNet-56", 10));
     try (Graph g = new Graph()) {
       Ops tf = Ops.create(g);
-      ResNetGraph net = new ResNetGraph(tf, arch, true, 1);
+      NetworkGraph net = new NetworkGraph(tf, arch, true, 1);
       assertEquals(30, net.gates().size());
       var images = tf.constant(TensorArrays.toNdArray(npy("resnet56/images.npy")));
       var train = net.forward(tf, images, BnMode.TRAIN);

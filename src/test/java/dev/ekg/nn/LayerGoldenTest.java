@@ -121,7 +121,7 @@ class LayerGoldenTest {
 
   @Test
   void batchNormInBothModesWithTheBiasedVarianceMovingAverage() {
-    BatchNorm bn = new BatchNorm(store, "bn", 3, false, 1f);
+    BatchNorm bn = new BatchNorm(store, "bn", 3, Activation.LINEAR, 1f);
     assignments.put(bn.gamma().key(), npy("batch_norm/gamma.npy"));
     assignments.put(bn.beta().key(), npy("batch_norm/beta.npy"));
     assignments.put(bn.movingMean().key(), npy("batch_norm/moving_mean.npy"));

@@ -13,7 +13,7 @@ import dev.ekg.io.FloatArray;
 import dev.ekg.io.PickleWeights;
 import dev.ekg.io.TensorBoardReader;
 import dev.ekg.model.ResNetArchitecture;
-import dev.ekg.model.ResNetModel;
+import dev.ekg.model.Model;
 import dev.ekg.model.ResNetSpec;
 import dev.ekg.nn.SessionOptions;
 import dev.ekg.progress.ProgressReporter;
@@ -53,7 +53,7 @@ class FineTuningTest {
 
   private RunState train(Path runDir, int epochs, RunState state, LearningRateSchedule schedule, FloatArray bank)
       throws IOException, InterruptedException {
-    try (ResNetModel model = ResNetModel.create(RESNET8, SERIAL, 7)) {
+    try (Model model = Model.create(RESNET8, SERIAL, 7)) {
       TrainStep.Config step = new TrainStep.Config(5e-4f, 32, 2, 1);
       FineTuning.Settings settings = new FineTuning.Settings(epochs, 32, 50, schedule, 3, 0, false, bank);
       return new FineTuning(model, step, settings, runDir, new PrintWriter(out),

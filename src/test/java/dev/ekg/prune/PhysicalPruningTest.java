@@ -12,7 +12,7 @@ import dev.ekg.io.PickleWeights;
 import dev.ekg.io.TensorArrays;
 import dev.ekg.model.GatePlan;
 import dev.ekg.model.ResNetArchitecture;
-import dev.ekg.model.ResNetModel;
+import dev.ekg.model.Model;
 import dev.ekg.model.ResNetSpec;
 import dev.ekg.nn.BnMode;
 import dev.ekg.nn.SessionOptions;
@@ -52,7 +52,7 @@ class PhysicalPruningTest {
     }
     assertEquals(plan.complexity(keptCounts), pruned.complexity(), "the masked count is the pruned network's");
     assertTrue(pruned.complexity().flops() < 0.7 * plan.fullComplexity().flops());
-    try (ResNetModel model = ResNetModel.withWeights(pruned, slim, SessionOptions.DEFAULT);
+    try (Model model = Model.withWeights(pruned, slim, SessionOptions.DEFAULT);
         TFloat32 images = TensorArrays.toTensor(npy("resnet56/images.npy"))) {
       assertClose(npy("resnet56_masked/logits_train.npy"), model.logits(images, BnMode.TRAIN), 1e-5);
       assertClose(npy("resnet56_masked/logits_inference.npy"), model.logits(images, BnMode.INFERENCE), 1e-5);

@@ -13,7 +13,7 @@ import dev.ekg.io.IntArray;
 import dev.ekg.io.NpyFile;
 import dev.ekg.io.PickleWeights;
 import dev.ekg.model.ResNetArchitecture;
-import dev.ekg.model.ResNetModel;
+import dev.ekg.model.Model;
 import dev.ekg.model.ResNetSpec;
 import dev.ekg.nn.CpuKernels;
 import dev.ekg.nn.SessionOptions;
@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Tag("oracle-kernels")
 class SearchGoldenTest {
   private static final double ONEDNN_FLOOR = 2e-2;
-  private static ResNetModel model;
+  private static Model model;
   private static SearchGraph graph;
   private static ValidationSet val;
   private static float[] knowledge;
@@ -45,7 +45,7 @@ class SearchGoldenTest {
   static void open() throws IOException {
     Map<String, FloatArray> weights = PickleWeights.read(Goldens.pretrainedResNet56());
     ResNetSpec spec = ResNetSpec.of("ResNet-56", 10);
-    model = ResNetModel.gated(ResNetArchitecture.fromWeights(spec, weights, "res56"), weights, SessionOptions.DEFAULT);
+    model = Model.gated(ResNetArchitecture.fromWeights(spec, weights, "res56"), weights, SessionOptions.DEFAULT);
     graph = new SearchGraph(model, 48);
     IntArray pixels = NpyFile.readInt(Goldens.ROOT.resolve("search/importance/images_uint8.npy"));
     int[] labels = NpyFile.readInt(Goldens.ROOT.resolve("search/importance/labels.npy")).data();

@@ -12,7 +12,7 @@ import dev.ekg.io.NpyFile;
 import dev.ekg.io.PickleWeights;
 import dev.ekg.model.Forward;
 import dev.ekg.model.ResNetArchitecture;
-import dev.ekg.model.ResNetModel;
+import dev.ekg.model.Model;
 import dev.ekg.model.ResNetSpec;
 import dev.ekg.model.TrainableModel;
 import dev.ekg.nn.BnMode;
@@ -88,7 +88,7 @@ class TrainStepGoldenTest {
     if (pretrainedGradients == null) {
       Map<String, FloatArray> weights = PickleWeights.read(Goldens.pretrainedResNet56());
       ResNetSpec spec = ResNetSpec.of("ResNet-56", 10);
-      try (ResNetModel model = ResNetModel.withWeights(
+      try (Model model = Model.withWeights(
           ResNetArchitecture.fromWeights(spec, weights, "res56"), weights, SessionOptions.DEFAULT)) {
         TrainStep step = new TrainStep(model, new TrainStep.Config(5e-4f, 8, 1, 1));
         pretrainedGradients = step.lossGradients(
@@ -151,7 +151,7 @@ class TrainStepGoldenTest {
     float[] images = Goldens.npy(DIR + "optimizer/images.npy").data();
     int[] labels = labels(DIR + "optimizer/labels.npy");
     ResNetSpec spec = ResNetSpec.ofDepth(8, 10);
-    try (ResNetModel model = ResNetModel.withWeights(
+    try (Model model = Model.withWeights(
         ResNetArchitecture.fromWeights(spec, initial, "initial.pkl"), initial, SessionOptions.DEFAULT)) {
       TrainStep step = new TrainStep(model, new TrainStep.Config(5e-4f, 16, 1, 1));
       for (int k = 0; k < 3; k++) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ekg.Goldens;
 import dev.ekg.io.FloatArray;
 import dev.ekg.model.ResNetArchitecture;
-import dev.ekg.model.ResNetModel;
+import dev.ekg.model.Model;
 import dev.ekg.model.ResNetSpec;
 import dev.ekg.nn.SessionOptions;
 import org.junit.jupiter.api.Test;
@@ -15,7 +15,7 @@ class TrainStepSmokeTest {
   void lossFallsWhenFittingOneBatch() {
     FloatArray images = Goldens.npy("resnet56/images.npy");
     int[] labels = {0, 1, 2, 3, 4, 5, 6, 7};
-    try (ResNetModel model = ResNetModel.create(ResNetArchitecture.of(ResNetSpec.ofDepth(8, 10)), SessionOptions.DEFAULT)) {
+    try (Model model = Model.create(ResNetArchitecture.of(ResNetSpec.ofDepth(8, 10)), SessionOptions.DEFAULT)) {
       TrainStep step = new TrainStep(model, new TrainStep.Config(5e-4f, 8, 2, 1));
       float first = step.run(images.data(), labels, 8, 0.05f).loss();
       float last = first;

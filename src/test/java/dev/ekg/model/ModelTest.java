@@ -26,7 +26,7 @@ import org.tensorflow.proto.GraphDef;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TString;
 
-class ResNetModelTest {
+class ModelTest {
   private static final ResNetSpec RESNET20 = ResNetSpec.of("ResNet-20", 10);
 
   @TempDir Path dir;
@@ -35,7 +35,7 @@ class ResNetModelTest {
     return Goldens.npy("resnet56/images.npy");
   }
 
-  private static FloatArray logits(ResNetModel model, BnMode mode) {
+  private static FloatArray logits(Model model, BnMode mode) {
     try (TFloat32 t = TensorArrays.toTensor(images())) {
       return model.logits(t, mode);
     }
@@ -43,7 +43,7 @@ class ResNetModelTest {
 
   @Test
   void checkpointAndPickleRoundTripsKeepEveryWeightAndLogit() throws IOException {
-    try (ResNetModel model = ResNetModel.create(ResNetArchitecture.of(RESNET20), SessionOptions.DEFAULT)) {
+    try (Model model = Model.create(ResNetArchitecture.of(RESNET20), SessionOptions.DEFAULT)) {
       LinkedHashMap<String, FloatArray> weights = model.weights();
       assertEquals(ResNetArchitecture.of(RESNET20).weightKeys().size(), weights.size());
       Path prefix = dir.resolve("ckpt/model");
@@ -58,12 +58,12 @@ class ResNetModelTest {
       assertEquals(weights, WeightFiles.read(pkl));
 
       FloatArray expected = logits(model, BnMode.INFERENCE);
-      try (ResNetModel reloaded =
-          ResNetModel.withWeights(ResNetArchitecture.fromWeights(RESNET20, weights, "pkl"), weights,
+      try (Model reloaded =
+          Model.withWeights(ResNetArchitecture.fromWeights(RESNET20, weights, "pkl"), weights,
               SessionOptions.DEFAULT)) {
         assertEquals(expected, logits(reloaded, BnMode.INFERENCE));
       }
-      try (ResNetModel restored = ResNetModel.create(ResNetArchitecture.of(RESNET20), SessionOptions.DEFAULT)) {
+      try (Model restored = Model.create(ResNetArchitecture.of(RESNET20), SessionOptions.DEFAULT)) {
         restored.restoreCheckpoint(prefix);
         assertEquals(expected, logits(restored, BnMode.INFERENCE));
       }
@@ -74,12 +74,12 @@ class ResNetModelTest {
   void exportedGraphDefReimportsRestoresACheckpointAndGivesTheSameLogits() throws IOException {
     Path prefix = dir.resolve("model");
     FloatArray expected;
-    try (ResNetModel model = ResNetModel.create(ResNetArchitecture.of(RESNET20), SessionOptions.DEFAULT)) {
+    try (Model model = Model.create(ResNetArchitecture.of(RESNET20), SessionOptions.DEFAULT)) {
       model.saveCheckpoint(prefix);
       GraphExport.write(model, dir.resolve("graphs"), "ResNet-20-CIFAR10");
       expected = logits(model, BnMode.INFERENCE);
     }
-    try (ResNetModel again = ResNetModel.create(ResNetArchitecture.of(RESNET20), SessionOptions.DEFAULT)) {
+    try (Model again = Model.create(ResNetArchitecture.of(RESNET20), SessionOptions.DEFAULT)) {
       GraphExport.write(again, dir.resolve("again"), "ResNet-20-CIFAR10");
     }
     assertArrayEquals(Files.readAllBytes(dir.resolve("graphs/ResNet-20-CIFAR10.pb")),
@@ -103,7 +103,7 @@ class ResNetModelTest {
   @Test
   void prunedWidthsComeFromTheArrayShapes() {
     Map<String, FloatArray> weights;
-    try (ResNetModel model = ResNetModel.create(ResNetArchitecture.of(RESNET20), SessionOptions.DEFAULT)) {
+    try (Model model = Model.create(ResNetArchitecture.of(RESNET20), SessionOptions.DEFAULT)) {
       weights = model.weights();
     }
     int[] keep = {0, 3, 4, 9, 15};
@@ -117,7 +117,7 @@ class ResNetModelTest {
     assertEquals(5, pruned.blocks().get(4).conv1().outChannels());
     // conv1 loses 27 of 32 outputs: 3·3·(32·27 + 27·32) params, plus 4·27 of bn1
     assertEquals(274_042 - 9 * 2 * 32 * 27 - 4 * 27, pruned.complexity().params());
-    try (ResNetModel model = ResNetModel.withWeights(pruned, weights, SessionOptions.DEFAULT)) {
+    try (Model model = Model.withWeights(pruned, weights, SessionOptions.DEFAULT)) {
       assertArrayEquals(new int[] {8, 10}, logits(model, BnMode.TRAIN).shape());
     }
   }

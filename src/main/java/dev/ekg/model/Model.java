@@ -33,23 +33,23 @@ import org.tensorflow.types.family.TType;
  * stable so an exported GraphDef can be driven by name: {@value #IMAGES}, {@code logits_bn_train},
  * {@code logits_bn_inference}, and the {@link CheckpointOps} names.
  */
-public final class ResNetModel implements TrainableModel, AutoCloseable {
+public final class Model implements TrainableModel, AutoCloseable {
   public static final String IMAGES = "images";
 
   private final Graph graph;
   private final Ops tf;
-  private final ResNetGraph network;
+  private final NetworkGraph network;
   private final Placeholder<TFloat32> images;
   private final Map<BnMode, Forward> forwards = new EnumMap<>(BnMode.class);
   private final Map<BnMode, Operand<TFloat32>> logits = new EnumMap<>(BnMode.class);
   private final CheckpointOps checkpoint;
   private final Session session;
 
-  private ResNetModel(ResNetArchitecture architecture, boolean gated, long seed, SessionOptions options) {
+  private Model(Architecture architecture, boolean gated, long seed, SessionOptions options) {
     this.graph = new Graph();
     this.tf = Ops.create(graph);
-    this.network = new ResNetGraph(tf, architecture, gated, seed);
-    int side = architecture.spec().inputSize();
+    this.network = new NetworkGraph(tf, architecture, gated, seed);
+    int side = architecture.inputSize();
     this.images =
         tf.withName(IMAGES)
             .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, side, side, 3)));
@@ -69,31 +69,31 @@ public final class ResNetModel implements TrainableModel, AutoCloseable {
   }
 
   /** A plain (ungated) network with random initial weights (seed 1). */
-  public static ResNetModel create(ResNetArchitecture architecture, SessionOptions options) {
+  public static Model create(Architecture architecture, SessionOptions options) {
     return create(architecture, options, 1);
   }
 
   /** A plain network with the reference's random initial weights drawn from {@code seed}. */
-  public static ResNetModel create(ResNetArchitecture architecture, SessionOptions options, long seed) {
-    return new ResNetModel(architecture, false, seed, options);
+  public static Model create(Architecture architecture, SessionOptions options, long seed) {
+    return new Model(architecture, false, seed, options);
   }
 
   /** A plain network holding {@code weights} (keys as in the reference's {@code .pkl}). */
-  public static ResNetModel withWeights(
-      ResNetArchitecture architecture, Map<String, FloatArray> weights, SessionOptions options) {
+  public static Model withWeights(
+      Architecture architecture, Map<String, FloatArray> weights, SessionOptions options) {
     return loaded(create(architecture, options), weights);
   }
 
   /**
-   * A network with the gates of {@link GatePlan} attached (all masks 1), holding {@code weights}:
+   * A network with one gate per channel group attached (all masks 1), holding {@code weights}:
    * the pseudo-supernet the search evaluates sub-networks of by changing masks only.
    */
-  public static ResNetModel gated(
-      ResNetArchitecture architecture, Map<String, FloatArray> weights, SessionOptions options) {
-    return loaded(new ResNetModel(architecture, true, 1, options), weights);
+  public static Model gated(
+      Architecture architecture, Map<String, FloatArray> weights, SessionOptions options) {
+    return loaded(new Model(architecture, true, 1, options), weights);
   }
 
-  private static ResNetModel loaded(ResNetModel model, Map<String, FloatArray> weights) {
+  private static Model loaded(Model model, Map<String, FloatArray> weights) {
     try {
       model.loadWeights(weights);
       return model;
@@ -120,11 +120,11 @@ public final class ResNetModel implements TrainableModel, AutoCloseable {
     return "logits_bn_" + mode.name().toLowerCase(Locale.ROOT);
   }
 
-  public ResNetGraph network() {
+  public NetworkGraph network() {
     return network;
   }
 
-  public ResNetArchitecture architecture() {
+  public Architecture architecture() {
     return network.architecture();
   }
 
@@ -135,12 +135,12 @@ public final class ResNetModel implements TrainableModel, AutoCloseable {
 
   @Override
   public int numClasses() {
-    return network.architecture().spec().numClasses();
+    return network.architecture().numClasses();
   }
 
   @Override
   public int[] exampleShape() {
-    int side = network.architecture().spec().inputSize();
+    int side = network.architecture().inputSize();
     return new int[] {side, side, 3};
   }
 
