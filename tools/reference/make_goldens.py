@@ -25,7 +25,7 @@ DEFAULT_PKL = REPO.parent / "shared" / "reference" / "pretrained" / "res56_cifar
 OTHER_FIXTURE_SCRIPTS = ("make_pickle_fixtures.py", "make_cifar_pickle_fixtures.py",
                          "make_augmentation_goldens.py", "make_search_goldens.py",
                          "make_search_host_goldens.py", "make_kd_golden.py",
-                         "make_magnitude_goldens.py")
+                         "make_magnitude_goldens.py", "make_mobilenetv2_goldens.py")
 
 # CIFAR-10 statistics exactly as listed in the reference spec §2 (BGR order, applied to RGB).
 CIFAR10_MEAN = np.array([113.9, 123.0, 125.3], np.float32)

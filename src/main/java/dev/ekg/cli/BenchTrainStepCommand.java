@@ -3,9 +3,9 @@ package dev.ekg.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ekg.io.AtomicFile;
-import dev.ekg.model.ResNetArchitecture;
+import dev.ekg.model.Architecture;
 import dev.ekg.model.Model;
-import dev.ekg.model.ResNetSpec;
+import dev.ekg.model.NetworkSpec;
 import dev.ekg.nn.Accelerators;
 import dev.ekg.nn.SessionOptions;
 import dev.ekg.train.TrainStep;
@@ -68,9 +68,9 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
     if (steps < 1 || warmup < 0) {
       throw new IllegalArgumentException("--steps must be ≥ 1 and --warmup ≥ 0, got " + steps + " and " + warmup);
     }
-    ResNetSpec resnet = ResNetSpec.of(arch, numClasses);
+    NetworkSpec network = NetworkSpec.parse(arch, numClasses);
     SessionOptions options = new SessionOptions(compile, java.util.List.of(), intra, inter);
-    int side = resnet.inputSize();
+    int side = network.inputSize();
     SplittableRandom random = new SplittableRandom(1);
     float[] images = new float[batchSize * side * side * 3];
     for (int i = 0; i < images.length; i++) {
@@ -78,7 +78,7 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
     }
     int[] labels = random.ints(batchSize, 0, numClasses).toArray();
     double[] millis = new double[steps];
-    try (Model model = Model.create(ResNetArchitecture.of(resnet), options)) {
+    try (Model model = Model.create(network.unpruned(), options)) {
       TrainStep step = new TrainStep(model, new TrainStep.Config(5e-4f, batchSize, accum, 1));
       for (int i = 0; i < warmup + steps; i++) {
         long start = System.nanoTime();
@@ -91,7 +91,7 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
     Arrays.sort(millis);
     ObjectNode record = new ObjectMapper().createObjectNode();
     record.put("impl", "ekg-java");
-    record.put("arch", resnet.archName());
+    record.put("arch", network.archName());
     record.put("batch", batchSize);
     record.put("accum", accum);
     record.put("xla", compile);

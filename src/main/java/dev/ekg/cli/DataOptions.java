@@ -4,7 +4,7 @@ import dev.ekg.data.CifarDataset;
 import dev.ekg.data.CifarReader;
 import dev.ekg.data.CifarSplits;
 import dev.ekg.data.CifarVariant;
-import dev.ekg.model.ResNetSpec;
+import dev.ekg.model.NetworkSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -29,8 +29,8 @@ final class DataOptions {
   }
 
   /** The architecture family named by {@code --arch} with {@code --dataset}'s class count. */
-  ResNetSpec spec() {
-    return ResNetSpec.of(arch, variant().numClasses());
+  NetworkSpec spec() {
+    return NetworkSpec.parse(arch, variant().numClasses());
   }
 
   /** The paths a run reads, by flag, for {@link RunDirectory}: --data_path and {@code trainedParam}. */

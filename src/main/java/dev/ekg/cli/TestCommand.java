@@ -7,9 +7,9 @@ import dev.ekg.io.FloatArray;
 import dev.ekg.io.NpyFile;
 import dev.ekg.io.WeightFiles;
 import dev.ekg.model.GraphExport;
-import dev.ekg.model.ResNetArchitecture;
+import dev.ekg.model.Architecture;
 import dev.ekg.model.Model;
-import dev.ekg.model.ResNetSpec;
+import dev.ekg.model.NetworkSpec;
 import dev.ekg.nn.Accelerators;
 import dev.ekg.nn.BnMode;
 import dev.ekg.nn.Complexity;
@@ -76,16 +76,16 @@ public final class TestCommand implements Callable<Integer> {
     ProgressReporter progress = ProgressReporter.forStderr(err);
     BnMode mode = BnMode.parse(bnMode);
     CifarVariant variant = data.variant();
-    ResNetSpec resnet = data.spec();
+    NetworkSpec network = data.spec();
     OutputPaths.requireWritableFile("--save_logits", saveLogits);
     OutputPaths.requireDirectoryOrAbsent("--export_graph", exportGraph);
     Map<String, FloatArray> weights = WeightFiles.read(trainedParam);
-    ResNetArchitecture architecture = ResNetArchitecture.fromWeights(resnet, weights, trainedParam.toString());
+    Architecture architecture = network.fromWeights(weights, trainedParam.toString());
     CifarDataset test = data.readTest();
     SessionOptions options = device.sessionOptions(err);
     try (Model model = Model.withWeights(architecture, weights, options)) {
       if (exportGraph != null) {
-        GraphExport.write(model, exportGraph, resnet.archName() + "-" + variant.name());
+        GraphExport.write(model, exportGraph, network.archName() + "-" + variant.name());
       }
       Evaluation.Result result;
       try {

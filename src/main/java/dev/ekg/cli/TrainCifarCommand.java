@@ -2,7 +2,7 @@ package dev.ekg.cli;
 
 import dev.ekg.data.CifarSplits;
 import dev.ekg.data.CifarVariant;
-import dev.ekg.model.ResNetSpec;
+import dev.ekg.model.NetworkSpec;
 import dev.ekg.nn.NumericsEnvironment;
 import dev.ekg.nn.SessionOptions;
 import dev.ekg.pipeline.EkgPipeline;
@@ -100,7 +100,7 @@ public final class TrainCifarCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ProgressReporter reporter = ProgressReporter.forStderr(err);
     CifarVariant variant = data.variant();
-    ResNetSpec resnet = data.spec();
+    NetworkSpec network = data.spec();
     boolean runsSearch = phase == Phase.all || phase == Phase.search;
     if (runsSearch && trainedParam == null) {
       throw new IllegalArgumentException("--trained_param is required: the search prunes a trained network");
@@ -109,7 +109,7 @@ public final class TrainCifarCommand implements Callable<Integer> {
     boolean keep = resume || !runsSearch;
     Path trainPath = run.path;
     SessionOptions session = device.sessionOptions(err);
-    EkgPipeline.Settings settings = new EkgPipeline.Settings(resnet, variant, trainedParam, trainPath,
+    EkgPipeline.Settings settings = new EkgPipeline.Settings(network, variant, trainedParam, trainPath,
         session, new EkgSearch.Settings(searchTargetRate, searchStep, pruningCost), searchBatchSize,
         searchValPerClass, searchTrainPerClass, warmupSteps, numTeacher, loop.knowledge, loop.stepConfig(), loop.settings());
     Map<String, Path> reads = data.reads(trainedParam);
@@ -145,7 +145,7 @@ public final class TrainCifarCommand implements Callable<Integer> {
         progress = runPhase(progress, EkgPipeline.FINETUNE, "fine_tuning_time", () -> pipeline.fineTune(state), out);
         table = new ResultTable(pipeline.summarize(progress));
       }
-      List<String> plots = TrainCifarReport.plots(trainPath, resnet, searchTargetRate);
+      List<String> plots = TrainCifarReport.plots(trainPath, network, searchTargetRate);
       if (table != null) {
         TrainCifarReport.write(trainPath, table, numerics.describe(), ArgumentsFile.arguments(spec), plots);
         out.println("report: " + trainPath.resolve(TrainCifarReport.MARKDOWN));

@@ -5,9 +5,9 @@ import dev.ekg.data.CifarVariant;
 import dev.ekg.data.Normalization;
 import dev.ekg.io.FloatArray;
 import dev.ekg.io.WeightFiles;
-import dev.ekg.model.ResNetArchitecture;
+import dev.ekg.model.Architecture;
 import dev.ekg.model.Model;
-import dev.ekg.model.ResNetSpec;
+import dev.ekg.model.NetworkSpec;
 import dev.ekg.nn.NumericsEnvironment;
 import dev.ekg.nn.SessionOptions;
 import dev.ekg.pipeline.FineTuning;
@@ -62,7 +62,7 @@ public final class TrainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ProgressReporter progress = ProgressReporter.forStderr(err);
     CifarVariant variant = data.variant();
-    ResNetSpec resnet = data.spec();
+    NetworkSpec network = data.spec();
     FineTuning.Settings settings = loop.settings();
     TrainStep.Config stepConfig = loop.stepConfig();
     if (loop.knowledge && trainedParam == null) {
@@ -81,9 +81,9 @@ public final class TrainCommand implements Callable<Integer> {
           + "train without --Knowledge)"));
     }
     Map<String, FloatArray> weights = trainedParam == null ? null : WeightFiles.read(trainedParam);
-    ResNetArchitecture architecture = weights == null
-        ? ResNetArchitecture.of(resnet)
-        : ResNetArchitecture.fromWeights(resnet, weights, trainedParam.toString());
+    Architecture architecture = weights == null
+        ? network.unpruned()
+        : network.fromWeights(weights, trainedParam.toString());
     boolean resume = run.resume;
     if (resume) {
       ArgumentsFile.requireSameRun(spec, run.path);

@@ -70,7 +70,8 @@ public sealed interface Layer {
 
     @Override
     public List<ArraySlice> arrays() {
-      return List.of(new ArraySlice(name + "/kernel:0", 2, 3, true));
+      return List.of(new ArraySlice(
+          name + "/kernel:0", new int[] {kernelSize, kernelSize, inChannels, outChannels}, 2, 3, true));
     }
 
     @Override
@@ -97,7 +98,7 @@ public sealed interface Layer {
 
     @Override
     public List<ArraySlice> arrays() {
-      return List.of(new ArraySlice(name + "/kernel:0", 2, -1, true));
+      return List.of(new ArraySlice(name + "/kernel:0", new int[] {kernelSize, kernelSize, channels, 1}, 2, -1, true));
     }
 
     @Override
@@ -123,7 +124,7 @@ public sealed interface Layer {
 
     @Override
     public List<ArraySlice> arrays() {
-      return ARRAYS.stream().map(a -> new ArraySlice(name + "/" + a + ":0", -1, 3, false)).toList();
+      return ARRAYS.stream().map(a -> new ArraySlice(name + "/" + a + ":0", new int[] {1, 1, 1, channels}, -1, 3, false)).toList();
     }
 
     @Override
@@ -186,7 +187,9 @@ public sealed interface Layer {
 
     @Override
     public List<ArraySlice> arrays() {
-      return List.of(new ArraySlice(name + "/kernel:0", 0, 1, true), new ArraySlice(name + "/biases:0", -1, 1, false));
+      return List.of(
+          new ArraySlice(name + "/kernel:0", new int[] {inFeatures, outFeatures}, 0, 1, true),
+          new ArraySlice(name + "/biases:0", new int[] {1, outFeatures}, -1, 1, false));
     }
 
     @Override

@@ -5,7 +5,6 @@ import dev.ekg.graph.LayerGraph;
 import dev.ekg.io.FloatArray;
 import dev.ekg.nn.Activation;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntBiFunction;
@@ -42,8 +41,8 @@ public final class ResNetArchitecture implements Architecture {
   public static ResNetArchitecture fromWeights(
       ResNetSpec spec, Map<String, FloatArray> weights, String source) {
     ResNetArchitecture arch =
-        build(spec, (name, original) -> array(weights, name + "/kernel:0", source, spec).dim(3));
-    arch.validate(weights, source);
+        build(spec, (name, original) -> WeightShapes.outChannels(weights, name, source, spec.archName()));
+    WeightShapes.validate(arch, weights, source);
     return arch;
   }
 
@@ -97,49 +96,6 @@ public final class ResNetArchitecture implements Architecture {
       }
     }
     return new ResNetArchitecture(spec, stem, afterStem, blocks);
-  }
-
-  private void validate(Map<String, FloatArray> weights, String source) {
-    for (ConvUnit unit : convUnits()) {
-      int[] kernel = {unit.kernelSize(), unit.kernelSize(), unit.inChannels(), unit.outChannels()};
-      expectShape(weights, unit.kernelKey(), kernel, source);
-      for (String stat : Layer.BatchNormalization.ARRAYS) {
-        expectShape(weights, unit.bnName() + "/" + stat + ":0", new int[] {1, 1, 1, unit.outChannels()}, source);
-      }
-    }
-    expectShape(weights, "fc/kernel:0", new int[] {fcInFeatures(), spec.numClasses()}, source);
-    expectShape(weights, "fc/biases:0", new int[] {1, spec.numClasses()}, source);
-    List<String> unused = new ArrayList<>(weights.keySet());
-    unused.removeAll(weightKeys());
-    if (!unused.isEmpty()) {
-      throw new ArchitectureMismatchException(
-          source + ": holds " + unused.size() + " arrays that " + spec.archName() + " does not have, e.g. '"
-              + unused.get(0) + "': is --arch (or --dataset) right?");
-    }
-  }
-
-  private static void expectShape(Map<String, FloatArray> weights, String key, int[] expected, String source) {
-    FloatArray a = weights.get(key);
-    if (a == null) {
-      throw new ArchitectureMismatchException(source + ": missing key '" + key + "'");
-    }
-    if (!Arrays.equals(a.shape(), expected)) {
-      throw new ArchitectureMismatchException(
-          source + ": '" + key + "' has shape " + a.shapeString() + ", expected " + Arrays.toString(expected));
-    }
-  }
-
-  private static FloatArray array(Map<String, FloatArray> weights, String key, String source, ResNetSpec spec) {
-    FloatArray a = weights.get(key);
-    if (a == null) {
-      throw new ArchitectureMismatchException(
-          source + ": missing key '" + key + "' required by " + spec.archName());
-    }
-    if (a.rank() != 4) {
-      throw new ArchitectureMismatchException(
-          source + ": '" + key + "' has shape " + a.shapeString() + ", expected a 4-D conv kernel [kh,kw,in,out]");
-    }
-    return a;
   }
 
   @Override

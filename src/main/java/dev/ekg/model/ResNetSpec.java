@@ -1,6 +1,8 @@
 package dev.ekg.model;
 
+import dev.ekg.io.FloatArray;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -16,7 +18,7 @@ public record ResNetSpec(
     boolean bottleneck,
     int[] blocksPerStage,
     int[] widths,
-    int[] strides) {
+    int[] strides) implements NetworkSpec {
 
   public static final int BOTTLENECK_EXPANSION = 4;
   /** ResNet-1202, the deepest CIFAR ResNet of He et al.; deeper ones would only exhaust memory. */
@@ -27,7 +29,7 @@ public record ResNetSpec(
     String prefix = "resnet-";
     if (!arch.toLowerCase(Locale.ROOT).startsWith(prefix)) {
       throw new IllegalArgumentException(
-          "--arch must look like ResNet-<depth> (e.g. ResNet-56), got '" + arch + "'");
+          "--arch must look like ResNet-<depth> (e.g. ResNet-56) or MobileNetV2[-<width>], got '" + arch + "'");
     }
     int depth;
     try {
@@ -65,11 +67,23 @@ public record ResNetSpec(
     }
   }
 
+  @Override
+  public ResNetArchitecture unpruned() {
+    return ResNetArchitecture.of(this);
+  }
+
+  @Override
+  public ResNetArchitecture fromWeights(Map<String, FloatArray> weights, String source) {
+    return ResNetArchitecture.fromWeights(this, weights, source);
+  }
+
+  @Override
   public String archName() {
     return "ResNet-" + depth;
   }
 
   /** Input image side: 224 with the ImageNet stem, 32 otherwise. */
+  @Override
   public int inputSize() {
     return imagenetStem ? 224 : 32;
   }

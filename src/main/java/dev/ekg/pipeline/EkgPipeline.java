@@ -10,9 +10,9 @@ import dev.ekg.io.PickleWeights;
 import dev.ekg.io.TensorBoardWriter;
 import dev.ekg.io.WeightFiles;
 import dev.ekg.model.GatePlan;
-import dev.ekg.model.ResNetArchitecture;
+import dev.ekg.model.Architecture;
 import dev.ekg.model.Model;
-import dev.ekg.model.ResNetSpec;
+import dev.ekg.model.NetworkSpec;
 import dev.ekg.nn.BnMode;
 import dev.ekg.nn.Complexity;
 import dev.ekg.nn.NonFiniteException;
@@ -75,7 +75,7 @@ public final class EkgPipeline {
    * warm-up: the search starts from {@code trainedParam} as given) or a number of warm-up batches.
    */
   public record Settings(
-      ResNetSpec spec, CifarVariant variant, Path trainedParam, Path runDir, SessionOptions session,
+      NetworkSpec spec, CifarVariant variant, Path trainedParam, Path runDir, SessionOptions session,
       EkgSearch.Settings search, int searchBatchSize, int valPerClass, int trainPerClass, int warmupSteps,
       int numTeacher, boolean knowledge, TrainStep.Config step, FineTuning.Settings fineTuning) {
     public Settings {
@@ -119,7 +119,7 @@ public final class EkgPipeline {
    * finite or do not fit {@code --arch}, search subsets larger than the training set.
    */
   public void checkSearchInputs() throws IOException {
-    ResNetArchitecture.fromWeights(settings.spec(), WeightFiles.read(settings.trainedParam()),
+    settings.spec().fromWeights(WeightFiles.read(settings.trainedParam()),
         settings.trainedParam().toString());
     CifarDataset train = data.train();
     SearchSubsets.of(train.labels(), train.numClasses(), settings.valPerClass(), settings.trainPerClass());
@@ -141,7 +141,7 @@ public final class EkgPipeline {
       readKnowledge();
     }
     if (settings.trainedParam() != null) {
-      ResNetArchitecture.fromWeights(settings.spec(), WeightFiles.read(settings.trainedParam()),
+      settings.spec().fromWeights(WeightFiles.read(settings.trainedParam()),
           settings.trainedParam().toString());
     }
   }
@@ -162,8 +162,8 @@ public final class EkgPipeline {
     boolean continuing = resume && Files.isRegularFile(saved) && Files.isRegularFile(file(WARMED_PARAMS));
     Map<String, FloatArray> weights =
         WeightFiles.read(continuing ? file(WARMED_PARAMS) : settings.trainedParam());
-    ResNetArchitecture arch =
-        ResNetArchitecture.fromWeights(settings.spec(), weights, settings.trainedParam().toString());
+    Architecture arch =
+        settings.spec().fromWeights(weights, settings.trainedParam().toString());
     CifarDataset train = data.train();
     SearchSubsets subsets = SearchSubsets.of(train.labels(), train.numClasses(), settings.valPerClass(),
         settings.trainPerClass());
@@ -246,7 +246,7 @@ public final class EkgPipeline {
   public void prune() throws IOException {
     SearchHistoryFile.Content history = SearchHistoryFile.read(settings.runDir());
     Map<String, FloatArray> warmed = WeightFiles.read(file(WARMED_PARAMS));
-    ResNetArchitecture arch = ResNetArchitecture.fromWeights(settings.spec(), warmed, WARMED_PARAMS);
+    Architecture arch = settings.spec().fromWeights(warmed, WARMED_PARAMS);
     List<SubNetwork> entries = history.history();
     SubNetwork last = entries.get(entries.size() - 1);
     try (Model model = Model.gated(arch, warmed, settings.session())) {
@@ -264,7 +264,7 @@ public final class EkgPipeline {
     GatePlan plan = GatePlan.of(arch);
     int[][] kept = PhysicalPruning.keptIndices(last.masks());
     Map<String, FloatArray> slim = PhysicalPruning.prune(plan.channelGroups(), warmed, kept);
-    ResNetArchitecture pruned = ResNetArchitecture.fromWeights(settings.spec(), slim, SLIMMED_PARAMS);
+    Architecture pruned = settings.spec().fromWeights(slim, SLIMMED_PARAMS);
     try (Model model = Model.withWeights(pruned, slim, settings.session())) {
       BatchNormRecalibration.run(model, data.train(), normalization, settings.searchBatchSize(),
           BatchNormRecalibration.REFERENCE_BATCHES, progress);
@@ -306,7 +306,7 @@ public final class EkgPipeline {
   /** Phase 3 (§6.8, §5.2): fine-tunes the slimmed network. */
   public void fineTune(RunState state) throws IOException, InterruptedException {
     Map<String, FloatArray> slim = WeightFiles.read(file(SLIMMED_PARAMS));
-    ResNetArchitecture pruned = ResNetArchitecture.fromWeights(settings.spec(), slim, SLIMMED_PARAMS);
+    Architecture pruned = settings.spec().fromWeights(slim, SLIMMED_PARAMS);
     FloatArray bank = settings.knowledge() ? readKnowledge() : null;
     try (Model model = Model.withWeights(pruned, slim, settings.session())) {
       new FineTuning(model, settings.step(), settings.fineTuning().withMemoryBank(bank), settings.runDir(), out, progress)
@@ -320,9 +320,9 @@ public final class EkgPipeline {
    * test of fine-tuning), latency of both timed alternately, and each phase's time.
    */
   public RunSummary summarize(PhaseProgress phases) throws IOException {
-    Complexity a = ResNetArchitecture.of(settings.spec()).complexity();
+    Complexity a = settings.spec().unpruned().complexity();
     Map<String, FloatArray> trained = WeightFiles.read(file(FineTuning.TRAINED_PARAMS));
-    ResNetArchitecture pruned = ResNetArchitecture.fromWeights(settings.spec(), trained, FineTuning.TRAINED_PARAMS);
+    Architecture pruned = settings.spec().fromWeights(trained, FineTuning.TRAINED_PARAMS);
     Complexity b = pruned.complexity();
     RunState state = RunState.read(settings.runDir());
     RunState.EpochRecord last = state.history().get(state.history().size() - 1);
@@ -336,7 +336,7 @@ public final class EkgPipeline {
       } else {
         Path path = settings.trainedParam();
         Map<String, FloatArray> weights = WeightFiles.read(path);
-        ResNetArchitecture arch = ResNetArchitecture.fromWeights(settings.spec(), weights, path.toString());
+        Architecture arch = settings.spec().fromWeights(weights, path.toString());
         try (Model original = Model.withWeights(arch, weights, settings.session())) {
           try {
             originalAccuracy = 100 * Evaluation.run(original, BnMode.INFERENCE, data.test(), normalization,

@@ -62,6 +62,13 @@ public final class NumpyLegacyRandom {
     position = 0;
   }
 
+  /** {@code random_sample()}: a double in [0, 1) from 53 random bits of two outputs ({@code genrand_res53}). */
+  public double randomSample() {
+    long a = nextUint32() >>> 5;
+    long b = nextUint32() >>> 6;
+    return (a * 67108864.0 + b) / 9007199254740992.0;
+  }
+
   /** NumPy's {@code random_interval(max)} for {@code max < 2³²}: uniform in [0, max]. */
   int interval(int max) {
     if (max == 0) {

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ekg.io.AtomicFile;
 import dev.ekg.model.GatePlan;
-import dev.ekg.model.ResNetArchitecture;
-import dev.ekg.model.ResNetSpec;
+import dev.ekg.model.Architecture;
+import dev.ekg.model.NetworkSpec;
 import dev.ekg.pipeline.KeptChannelsFile;
 import dev.ekg.pipeline.RunState;
 import dev.ekg.pipeline.SearchHistoryFile;
@@ -40,7 +40,7 @@ public final class TrainCifarReport {
    *
    * @return the file names drawn, in that order
    */
-  public static List<String> plots(Path runDir, ResNetSpec spec, double targetRate) throws IOException {
+  public static List<String> plots(Path runDir, NetworkSpec spec, double targetRate) throws IOException {
     List<String> drawn = new ArrayList<>();
     if (Files.isRegularFile(runDir.resolve(SearchHistoryFile.FILE)) && Files.isRegularFile(runDir.resolve(SearchLog.FILE))) {
       SearchHistoryFile.Content history = SearchHistoryFile.read(runDir);
@@ -49,7 +49,7 @@ public final class TrainCifarReport {
       drawn.add(Plots.SEARCH_TRAJECTORY);
     }
     if (Files.isRegularFile(runDir.resolve(KeptChannelsFile.FILE))) {
-      int[] original = GatePlan.of(ResNetArchitecture.of(spec)).gates().stream()
+      int[] original = GatePlan.of(spec.unpruned()).gates().stream()
           .mapToInt(GatePlan.GateSpec::channels).toArray();
       int[] kept = Arrays.stream(KeptChannelsFile.read(runDir)).mapToInt(k -> k.length).toArray();
       Plots.keptChannels(runDir.resolve(Plots.KEPT_CHANNELS), original, kept);

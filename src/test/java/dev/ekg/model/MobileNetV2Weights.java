@@ -1,0 +1,62 @@
+package dev.ekg.model;
+
+import dev.ekg.graph.ArraySlice;
+import dev.ekg.graph.Layer;
+import dev.ekg.graph.LayerGraph;
+import dev.ekg.io.FloatArray;
+import dev.ekg.prune.NumpyLegacyRandom;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The deterministic weights and images of tools/reference/make_mobilenetv2_goldens.py, drawn with
+ * NumPy's legacy generator in the same order and arithmetic, so the golden holds only logits.
+ */
+final class MobileNetV2Weights {
+  private MobileNetV2Weights() {}
+
+  static LinkedHashMap<String, FloatArray> weights(Architecture arch, long seed) {
+    NumpyLegacyRandom random = new NumpyLegacyRandom(seed);
+    LinkedHashMap<String, FloatArray> out = new LinkedHashMap<>();
+    for (LayerGraph.Node node : arch.layerGraph().nodes()) {
+      Layer layer = node.layer();
+      for (ArraySlice slice : layer.arrays()) {
+        int[] shape = slice.shape();
+        float[] data = new float[(int) FloatArray.elementCount(shape)];
+        String stat = slice.key().substring(layer.name().length() + 1);
+        for (int i = 0; i < data.length; i++) {
+          double u = random.randomSample();
+          data[i] = (float) value(layer, stat, shape, u);
+        }
+        out.put(slice.key(), new FloatArray(shape, data));
+      }
+    }
+    return out;
+  }
+
+  private static double value(Layer layer, String stat, int[] shape, double u) {
+    if (layer instanceof Layer.Conv) {
+      return (u * 2.0 - 1.0) * Math.sqrt(6.0 / (shape[0] * shape[1] * shape[2]));
+    }
+    if (layer instanceof Layer.DepthwiseConv) {
+      return (u * 2.0 - 1.0) * Math.sqrt(6.0 / (shape[0] * shape[1]));
+    }
+    if (layer instanceof Layer.Dense) {
+      return stat.equals("kernel:0") ? (u * 2.0 - 1.0) * Math.sqrt(6.0 / shape[0]) : (u * 2.0 - 1.0) * 0.1;
+    }
+    return switch (stat) {
+      case "gamma:0", "moving_variance:0" -> 0.5 + u;
+      default -> (u * 2.0 - 1.0) * 0.1;
+    };
+  }
+
+  /** [8, 32, 32, 3] images in [−2, 2). */
+  static FloatArray images(long seed) {
+    NumpyLegacyRandom random = new NumpyLegacyRandom(seed);
+    float[] data = new float[8 * 32 * 32 * 3];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (float) ((random.randomSample() * 2.0 - 1.0) * 2.0);
+    }
+    return new FloatArray(new int[] {8, 32, 32, 3}, data);
+  }
+}
