@@ -1,12 +1,18 @@
 package dev.ekg.cli;
 
+import dev.ekg.criteria.AllocationPolicy;
+import dev.ekg.criteria.MagnitudeCriterion;
+import dev.ekg.criteria.ScoreNormalization;
 import dev.ekg.data.CifarSplits;
 import dev.ekg.data.CifarVariant;
+import dev.ekg.method.MagnitudePruning;
+import dev.ekg.method.PruningMethod;
+import dev.ekg.method.Teacher;
 import dev.ekg.model.NetworkSpec;
 import dev.ekg.nn.NumericsEnvironment;
 import dev.ekg.nn.SessionOptions;
-import dev.ekg.pipeline.EkgPipeline;
 import dev.ekg.pipeline.PhaseProgress;
+import dev.ekg.pipeline.PruningPipeline;
 import dev.ekg.pipeline.RunState;
 import dev.ekg.pipeline.StopRequest;
 import dev.ekg.progress.ProgressReporter;
@@ -22,9 +28,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * Mirrors the reference's {@code train_cifar.py} (§1.1): EKG search → memory bank → physical
@@ -83,12 +89,32 @@ public final class TrainCifarCommand implements Callable<Integer> {
   int searchTrainPerClass = SearchSubsets.REFERENCE_TRAIN_PER_CLASS;
 
   @Option(names = "--warmup_steps", description = "warm-up batches before the search (lr 1e-3 on the warm-up subset): "
-      + EkgPipeline.ONE_PASS + " = one pass over the subset, as the reference; 0 = none, the search starts from --trained_param "
+      + PruningPipeline.ONE_PASS + " = one pass over the subset, as the reference; 0 = none, the search starts from --trained_param "
       + "as given; N = N batches, starting the subset over after each pass (default: ${DEFAULT-VALUE})")
-  int warmupSteps = EkgPipeline.ONE_PASS;
+  int warmupSteps = PruningPipeline.ONE_PASS;
 
   @Option(names = "--search_seed", hidden = true, description = "accepted and ignored, as in the reference (the subsets use seed 1)")
   int searchSeed = 1;
+
+  @Option(names = "--method", description = "how the search phase chooses the channels: ekg (the EKG search) or magnitude "
+      + "(one shot: --criterion scores, --allocation to the FLOPs target) (default: ${DEFAULT-VALUE})")
+  String method = PruningMethod.EKG.cliName();
+
+  @Option(names = "--criterion", description = "magnitude score of a channel: l1 or l2 (norm of its producing kernels' output "
+      + "slices, summed over the group's convs) or bn_scale (|γ| summed over the group's batch norms) (default: ${DEFAULT-VALUE})")
+  String criterion = MagnitudeCriterion.L1.cliName();
+
+  @Option(names = "--normalization", description = "magnitude scores divided per group by their none, mean, max or sum "
+      + "(default: ${DEFAULT-VALUE})")
+  String normalization = ScoreNormalization.MEAN.cliName();
+
+  @Option(names = "--allocation", description = "magnitude channels kept per group: global (one ranking across groups, at "
+      + "least 10 % of each group kept) or uniform (the same fraction of every group) (default: ${DEFAULT-VALUE})")
+  String allocation = AllocationPolicy.GLOBAL.cliName();
+
+  @Option(names = "--teacher", description = "whose logits fill the memory bank: ensemble (the EKG search's interim "
+      + "networks; the default with --method ekg) or original (the unpruned network; the default otherwise)")
+  String teacher;
 
   @Option(names = "--phase", description = "all, or one phase alone from the previous phase's files: search, prune, finetune (default: ${DEFAULT-VALUE})")
   Phase phase = Phase.all;
@@ -109,14 +135,19 @@ public final class TrainCifarCommand implements Callable<Integer> {
     boolean keep = resume || !runsSearch;
     Path trainPath = run.path;
     SessionOptions session = device.sessionOptions(err);
-    EkgPipeline.Settings settings = new EkgPipeline.Settings(network, variant, trainedParam, trainPath,
-        session, new EkgSearch.Settings(searchTargetRate, searchStep, pruningCost), searchBatchSize,
+    PruningMethod pruningMethod = PruningMethod.parse(method);
+    PruningPipeline.Method chosen = new PruningPipeline.Method(pruningMethod,
+        new MagnitudePruning(MagnitudeCriterion.parse(criterion), ScoreNormalization.parse(normalization),
+            AllocationPolicy.parse(allocation)),
+        teacher == null ? Teacher.defaultFor(pruningMethod) : Teacher.parse(teacher));
+    PruningPipeline.Settings settings = new PruningPipeline.Settings(network, variant, trainedParam, trainPath,
+        session, chosen, new EkgSearch.Settings(searchTargetRate, searchStep, pruningCost), searchBatchSize,
         searchValPerClass, searchTrainPerClass, warmupSteps, numTeacher, loop.knowledge, loop.stepConfig(), loop.settings());
     Map<String, Path> reads = data.reads(trainedParam);
     run.check(reads);
     CifarSplits splits = loop.select(data.read(), data.dataPath);
     loop.requireFits(splits.train(), data.dataPath);
-    EkgPipeline pipeline = new EkgPipeline(settings, splits, out, reporter);
+    PruningPipeline pipeline = new PruningPipeline(settings, splits, out, reporter);
     if (runsSearch) {
       pipeline.checkSearchInputs();
     } else if (phase == Phase.prune) {
@@ -134,15 +165,15 @@ public final class TrainCifarCommand implements Callable<Integer> {
       PhaseProgress progress = keep ? PhaseProgress.read(trainPath) : PhaseProgress.none();
       ResultTable table = null;
       if (runsSearch) {
-        progress = runPhase(progress, EkgPipeline.SEARCH, "searching_time", () -> pipeline.search(resume), out);
+        progress = runPhase(progress, PruningPipeline.SEARCH, "searching_time", () -> pipeline.search(resume), out);
       }
       if (phase == Phase.all || phase == Phase.prune) {
-        progress = runPhase(progress, EkgPipeline.PRUNE, "memory_bank_and_pruning_time", pipeline::prune, out);
+        progress = runPhase(progress, PruningPipeline.PRUNE, "memory_bank_and_pruning_time", pipeline::prune, out);
       }
       if (phase == Phase.all || phase == Phase.finetune) {
         boolean continues = Files.isRegularFile(trainPath.resolve(RunState.FILE)) && (resume || phase == Phase.finetune);
         RunState state = continues ? RunState.read(trainPath) : RunState.fresh();
-        progress = runPhase(progress, EkgPipeline.FINETUNE, "fine_tuning_time", () -> pipeline.fineTune(state), out);
+        progress = runPhase(progress, PruningPipeline.FINETUNE, "fine_tuning_time", () -> pipeline.fineTune(state), out);
         table = new ResultTable(pipeline.summarize(progress));
       }
       List<String> plots = TrainCifarReport.plots(trainPath, network, searchTargetRate);

@@ -5,10 +5,10 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** The command-line spelling of an option enum: its constant names in lower case. */
-final class CliNames {
+public final class CliNames {
   private CliNames() {}
 
-  static String of(Enum<?> constant) {
+  public static String of(Enum<?> constant) {
     return constant.name().toLowerCase(Locale.ROOT);
   }
 
@@ -17,7 +17,7 @@ final class CliNames {
    *
    * @throws IllegalArgumentException naming {@code flag}, the accepted spellings and {@code text}
    */
-  static <E extends Enum<E>> E parse(Class<E> type, String flag, String text) {
+  public static <E extends Enum<E>> E parse(Class<E> type, String flag, String text) {
     E[] constants = type.getEnumConstants();
     for (E constant : constants) {
       if (of(constant).equals(text)) {

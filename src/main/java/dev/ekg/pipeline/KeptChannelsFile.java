@@ -3,8 +3,8 @@ package dev.ekg.pipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ekg.graph.ChannelGroups;
 import dev.ekg.io.AtomicFile;
-import dev.ekg.model.GatePlan;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -12,8 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code kept_channels.json}: per gate, in gate order, the indices of the channels the pruned
- * network keeps, keyed {@code "<gate index> <conv name>"}.
+ * {@code kept_channels.json}: per channel group (gate), in group order, the indices of the channels
+ * the pruned network keeps, keyed {@code "<group index> <conv name>"}. Magnitude pruning writes it in
+ * the search phase (its whole decision), every method in the prune phase.
  */
 public final class KeptChannelsFile {
   public static final String FILE = "kept_channels.json";
@@ -21,9 +22,9 @@ public final class KeptChannelsFile {
 
   private KeptChannelsFile() {}
 
-  static void write(Path dir, GatePlan plan, int[][] kept) throws IOException {
+  static void write(Path dir, ChannelGroups groups, int[][] kept) throws IOException {
     Map<String, Object> json = new LinkedHashMap<>();
-    for (GatePlan.GateSpec g : plan.gates()) {
+    for (ChannelGroups.Group g : groups.groups()) {
       json.put(g.index() + " " + g.name(), kept[g.index()]);
     }
     AtomicFile.writeJson(dir.resolve(FILE), JSON, json);

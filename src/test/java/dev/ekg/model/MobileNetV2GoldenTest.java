@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ekg.DeterministicWeights;
 import dev.ekg.Goldens;
 import dev.ekg.io.FloatArray;
 import dev.ekg.io.TensorArrays;
@@ -39,10 +40,10 @@ class MobileNetV2GoldenTest {
   void forwardPassInBothBatchNormModesMatchesTheOracle() {
     JsonNode golden = Goldens.json("mobilenetv2/forward_0.5.json");
     NetworkSpec spec = NetworkSpec.parse("MobileNetV2-0.5", 10);
-    Map<String, FloatArray> weights = MobileNetV2Weights.weights(spec.unpruned(), golden.get("weight_seed").asLong());
+    Map<String, FloatArray> weights = DeterministicWeights.weights(spec.unpruned(), golden.get("weight_seed").asLong());
     Architecture arch = spec.fromWeights(weights, "generated");
     try (Model model = Model.withWeights(arch, weights, SessionOptions.DEFAULT);
-        TFloat32 images = TensorArrays.toTensor(MobileNetV2Weights.images(golden.get("image_seed").asLong()))) {
+        TFloat32 images = TensorArrays.toTensor(DeterministicWeights.images(golden.get("image_seed").asLong(), 8, 32))) {
       Goldens.assertClose(matrix(golden.get("logits_train")), model.logits(images, BnMode.TRAIN), 1e-5);
       Goldens.assertClose(matrix(golden.get("logits_inference")), model.logits(images, BnMode.INFERENCE), 1e-5);
     }
@@ -51,7 +52,7 @@ class MobileNetV2GoldenTest {
   @Test
   void theGeneratedWeightsAreTheOracles() {
     JsonNode sums = Goldens.json("mobilenetv2/forward_0.5.json").get("sum");
-    Map<String, FloatArray> weights = MobileNetV2Weights.weights(NetworkSpec.parse("MobileNetV2-0.5", 10).unpruned(), 11);
+    Map<String, FloatArray> weights = DeterministicWeights.weights(NetworkSpec.parse("MobileNetV2-0.5", 10).unpruned(), 11);
     double total = 0;
     long count = 0;
     for (FloatArray a : weights.values()) {
@@ -63,7 +64,7 @@ class MobileNetV2GoldenTest {
     assertEquals(sums.get("weight_values").asLong(), count);
     assertEquals(sums.get("weights").asDouble(), total, 1e-6 * Math.abs(total));
     double images = 0;
-    for (float v : MobileNetV2Weights.images(12).data()) {
+    for (float v : DeterministicWeights.images(12, 8, 32).data()) {
       images += v;
     }
     assertEquals(sums.get("images").asDouble(), images, 1e-9 * 24576);
@@ -83,7 +84,7 @@ class MobileNetV2GoldenTest {
 
   @Test
   void aWeightFileOfAnotherWidthIsRefusedWithTheKeyAndShapes() {
-    Map<String, FloatArray> weights = MobileNetV2Weights.weights(NetworkSpec.parse("MobileNetV2-0.5", 10).unpruned(), 1);
+    Map<String, FloatArray> weights = DeterministicWeights.weights(NetworkSpec.parse("MobileNetV2-0.5", 10).unpruned(), 1);
     weights.put("Block1.0/expand_bn/gamma:0", FloatArray.zeros(1, 1, 1, 7));
     ArchitectureMismatchException e = assertThrows(ArchitectureMismatchException.class,
         () -> NetworkSpec.parse("MobileNetV2-0.5", 10).fromWeights(weights, "w.pkl"));

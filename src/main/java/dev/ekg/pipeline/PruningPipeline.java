@@ -4,12 +4,16 @@ import dev.ekg.data.CifarDataset;
 import dev.ekg.data.CifarSplits;
 import dev.ekg.data.CifarVariant;
 import dev.ekg.data.Normalization;
+import dev.ekg.graph.ChannelGroups;
 import dev.ekg.io.FloatArray;
 import dev.ekg.io.NpyFile;
 import dev.ekg.io.PickleWeights;
 import dev.ekg.io.TensorBoardWriter;
 import dev.ekg.io.WeightFiles;
-import dev.ekg.model.GatePlan;
+import dev.ekg.method.MagnitudePruning;
+import dev.ekg.method.PruningMethod;
+import dev.ekg.method.StructuralEdit;
+import dev.ekg.method.Teacher;
 import dev.ekg.model.Architecture;
 import dev.ekg.model.Model;
 import dev.ekg.model.NetworkSpec;
@@ -43,21 +47,22 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The EKG pipeline of the reference's {@code train_cifar.py} (§1.1, §6) as three phases that
+ * The pipeline of the reference's {@code train_cifar.py} (§1.1, §6) as three phases that
  * communicate only through files in the run directory, so each can run alone:
  *
  * <ol>
- *   <li>search: warm-up on the search's training subset (one pass, or {@code --warmup_steps}),
- *       then the EKG search →
+ *   <li>search, by the {@link PruningMethod}: EKG warms up on the search's training subset (one
+ *       pass, or {@code --warmup_steps}) and searches →
  *       {@code warmed_params.pkl}, {@code search_history.json}, {@code search_log.jsonl};
- *   <li>prune: teachers and memory bank, physical pruning, BN re-estimation →
+ *       magnitude pruning scores and allocates in one shot → {@code kept_channels.json};
+ *   <li>prune: teachers ({@link Teacher}) and memory bank, physical pruning, BN re-estimation →
  *       {@code <DATASET>_knowledge.npy}, {@code slimmed_params.pkl} (+ checkpoint),
  *       {@code kept_channels.json} ({@link KeptChannelsFile});
  *   <li>finetune: {@link FineTuning} of the slimmed network, with memory-bank distillation unless
  *       turned off → {@code trained_params.pkl}, checkpoints, {@code train_state.json}.
  * </ol>
  */
-public final class EkgPipeline {
+public final class PruningPipeline {
   public static final String WARMED_PARAMS = "warmed_params.pkl";
   public static final String SLIMMED_PARAMS = "slimmed_params.pkl";
   public static final String SLIMMED_CHECKPOINT = "checkpoints/slimmed";
@@ -71,13 +76,32 @@ public final class EkgPipeline {
   public static final int ONE_PASS = -1;
 
   /**
+   * How the edit is chosen and who teaches the fine-tuning.
+   *
+   * @param magnitude the magnitude method's choices (used when {@code method} is MAGNITUDE)
+   */
+  public record Method(PruningMethod method, MagnitudePruning magnitude, Teacher teacher) {
+    public Method {
+      if (teacher == Teacher.ENSEMBLE && method != PruningMethod.EKG) {
+        throw new IllegalArgumentException("--teacher ensemble needs --method ekg (the ensemble is the EKG search's "
+            + "interim networks), got --method " + method.cliName() + ": use --teacher original");
+      }
+    }
+
+    /** EKG distilling from its ensemble, as the reference. */
+    public static Method ekg() {
+      return new Method(PruningMethod.EKG, null, Teacher.ENSEMBLE);
+    }
+  }
+
+  /**
    * Everything the phases need besides the data; {@code warmupSteps} is {@link #ONE_PASS}, 0 (no
    * warm-up: the search starts from {@code trainedParam} as given) or a number of warm-up batches.
    */
   public record Settings(
       NetworkSpec spec, CifarVariant variant, Path trainedParam, Path runDir, SessionOptions session,
-      EkgSearch.Settings search, int searchBatchSize, int valPerClass, int trainPerClass, int warmupSteps,
-      int numTeacher, boolean knowledge, TrainStep.Config step, FineTuning.Settings fineTuning) {
+      Method method, EkgSearch.Settings search, int searchBatchSize, int valPerClass, int trainPerClass,
+      int warmupSteps, int numTeacher, boolean knowledge, TrainStep.Config step, FineTuning.Settings fineTuning) {
     public Settings {
       FineTuning.atLeast("--search_batch_size", searchBatchSize, 1);
       FineTuning.atLeast("--search_val_per_class", valPerClass, 1);
@@ -96,7 +120,7 @@ public final class EkgPipeline {
   private final PrintWriter out;
   private final ProgressReporter progress;
 
-  public EkgPipeline(Settings settings, CifarSplits data, PrintWriter out, ProgressReporter progress) {
+  public PruningPipeline(Settings settings, CifarSplits data, PrintWriter out, ProgressReporter progress) {
     this.settings = settings;
     this.data = data;
     this.normalization = Normalization.of(settings.variant());
@@ -116,19 +140,30 @@ public final class EkgPipeline {
 
   /**
    * Fails, before the run directory is touched, when the search cannot start: weights that are not
-   * finite or do not fit {@code --arch}, search subsets larger than the training set.
+   * finite or do not fit {@code --arch}, EKG's search subsets larger than the training set.
    */
   public void checkSearchInputs() throws IOException {
     settings.spec().fromWeights(WeightFiles.read(settings.trainedParam()),
         settings.trainedParam().toString());
-    CifarDataset train = data.train();
-    SearchSubsets.of(train.labels(), train.numClasses(), settings.valPerClass(), settings.trainPerClass());
+    if (ekg()) {
+      CifarDataset train = data.train();
+      SearchSubsets.of(train.labels(), train.numClasses(), settings.valPerClass(), settings.trainPerClass());
+    }
   }
 
   /** Fails when the prune phase is run alone without the search phase's files. */
   public void checkPruneInputs() throws IOException {
-    requireFrom(SearchHistoryFile.FILE, SEARCH);
-    requireFrom(WARMED_PARAMS, SEARCH);
+    if (ekg()) {
+      requireFrom(SearchHistoryFile.FILE, SEARCH);
+      requireFrom(WARMED_PARAMS, SEARCH);
+    } else {
+      requireFrom(KeptChannelsFile.FILE, SEARCH);
+      checkSearchInputs();
+    }
+  }
+
+  private boolean ekg() {
+    return settings.method().method() == PruningMethod.EKG;
   }
 
   /**
@@ -158,6 +193,10 @@ public final class EkgPipeline {
    * are reloaded and the search continues after its last accepted step.
    */
   public void search(boolean resume) throws IOException {
+    if (!ekg()) {
+      selectByMagnitude();
+      return;
+    }
     Path saved = file(SearchLog.STATE_FILE);
     boolean continuing = resume && Files.isRegularFile(saved) && Files.isRegularFile(file(WARMED_PARAMS));
     Map<String, FloatArray> weights =
@@ -191,6 +230,19 @@ public final class EkgPipeline {
       }
       SearchHistoryFile.write(settings.runDir(), result);
     }
+  }
+
+  /** Phase 1 of magnitude pruning: one shot on {@code --trained_param} as given → {@code kept_channels.json}. */
+  private void selectByMagnitude() throws IOException {
+    Map<String, FloatArray> weights = WeightFiles.read(settings.trainedParam());
+    Architecture arch = settings.spec().fromWeights(weights, settings.trainedParam().toString());
+    MagnitudePruning magnitude = settings.method().magnitude();
+    StructuralEdit edit = magnitude.select(arch, weights, settings.search().targetRate());
+    KeptChannelsFile.write(settings.runDir(), arch.channelGroups(), edit.keptChannels());
+    Complexity kept = arch.channelGroups().complexity(edit.keptCounts());
+    out.printf(Locale.ROOT, "magnitude pruning: %s keep %.2f %% of the FLOPs (target %.2f %%)%n", magnitude.describe(),
+        100.0 * kept.flops() / arch.complexity().flops(), 100 * settings.search().targetRate());
+    out.flush();
   }
 
   /**
@@ -242,28 +294,37 @@ public final class EkgPipeline {
     return warmupSteps;
   }
 
-  /** Phase 2 (§6.6, §6.7). */
+  /**
+   * Phase 2 (§6.6, §6.7): the memory bank of the teachers' logits, then the edit applied to the
+   * weights it was chosen on (EKG: the warmed-up ones; magnitude: {@code --trained_param}).
+   */
   public void prune() throws IOException {
-    SearchHistoryFile.Content history = SearchHistoryFile.read(settings.runDir());
-    Map<String, FloatArray> warmed = WeightFiles.read(file(WARMED_PARAMS));
-    Architecture arch = settings.spec().fromWeights(warmed, WARMED_PARAMS);
-    List<SubNetwork> entries = history.history();
-    SubNetwork last = entries.get(entries.size() - 1);
-    try (Model model = Model.gated(arch, warmed, settings.session())) {
-      List<SubNetwork> candidates = entries.subList(0, entries.size() - 1);
+    Path source = ekg() ? file(WARMED_PARAMS) : settings.trainedParam();
+    Map<String, FloatArray> weights = WeightFiles.read(source);
+    Architecture arch = settings.spec().fromWeights(weights, source.toString());
+    ChannelGroups groups = arch.channelGroups();
+    SearchHistoryFile.Content history = ekg() ? SearchHistoryFile.read(settings.runDir()) : null;
+    List<float[][]> teacherMasks = new ArrayList<>();
+    if (settings.method().teacher() == Teacher.ORIGINAL) {
+      teacherMasks.add(allKept(groups));
+      out.println("memory bank: teacher the original network");
+    } else {
+      List<SubNetwork> candidates = history.history().subList(0, history.history().size() - 1);
       int[] teachers = TeacherSelection.select(
           candidates.stream().mapToDouble(SubNetwork::valLoss).toArray(), settings.numTeacher());
-      List<float[][]> masks = new ArrayList<>();
       for (int t : teachers) {
-        masks.add(candidates.get(t).masks());
+        teacherMasks.add(candidates.get(t).masks());
       }
       out.printf(Locale.ROOT, "memory bank: teachers %s of %d interim networks%n",
           Arrays.toString(teachers), candidates.size());
-      NpyFile.write(file(KnowledgeFile.name(settings.variant())), memoryBank(model, masks));
     }
-    GatePlan plan = GatePlan.of(arch);
-    int[][] kept = PhysicalPruning.keptIndices(last.masks());
-    Map<String, FloatArray> slim = PhysicalPruning.prune(plan.channelGroups(), warmed, kept);
+    try (Model model = Model.gated(arch, weights, settings.session())) {
+      NpyFile.write(file(KnowledgeFile.name(settings.variant())), memoryBank(model, source, teacherMasks));
+    }
+    StructuralEdit edit = new StructuralEdit(ekg()
+        ? PhysicalPruning.keptIndices(history.history().get(history.history().size() - 1).masks())
+        : KeptChannelsFile.read(settings.runDir()));
+    Map<String, FloatArray> slim = edit.apply(groups, weights);
     Architecture pruned = settings.spec().fromWeights(slim, SLIMMED_PARAMS);
     try (Model model = Model.withWeights(pruned, slim, settings.session())) {
       BatchNormRecalibration.run(model, data.train(), normalization, settings.searchBatchSize(),
@@ -271,7 +332,7 @@ public final class EkgPipeline {
       PickleWeights.write(file(SLIMMED_PARAMS), model.weights());
       model.saveCheckpoint(file(SLIMMED_CHECKPOINT));
     }
-    KeptChannelsFile.write(settings.runDir(), plan, kept);
+    KeptChannelsFile.write(settings.runDir(), groups, edit.keptChannels());
     Complexity before = arch.complexity();
     Complexity after = pruned.complexity();
     out.printf(Locale.ROOT, "Pruned params: %.4fM, Pruned FLOPS: %.4fM (%.2f %% of %.4fM)%n",
@@ -280,12 +341,22 @@ public final class EkgPipeline {
     MemoryBankParts.clear(settings.runDir());
   }
 
+  /** Masks keeping every channel: the unpruned network as a sub-network of the gated one. */
+  private static float[][] allKept(ChannelGroups groups) {
+    float[][] masks = new float[groups.size()][];
+    for (ChannelGroups.Group g : groups.groups()) {
+      masks[g.index()] = new float[g.channels()];
+      Arrays.fill(masks[g.index()], 1f);
+    }
+    return masks;
+  }
+
   /** The teachers' logits, each reused from memory_bank/ when a killed prune phase left it there. */
-  private FloatArray memoryBank(Model model, List<float[][]> teacherMasks) throws IOException {
+  private FloatArray memoryBank(Model model, Path weightsFile, List<float[][]> teacherMasks) throws IOException {
     int batchSize = settings.fineTuning().valBatchSize();
     ByteArrayOutputStream context = new ByteArrayOutputStream();
     try (DataOutputStream o = new DataOutputStream(context)) {
-      o.write(Files.readAllBytes(file(WARMED_PARAMS)));
+      o.write(Files.readAllBytes(weightsFile));
       o.writeInt(batchSize);
       for (int label : data.train().labels()) {
         o.writeInt(label);

@@ -1,21 +1,24 @@
-package dev.ekg.model;
+package dev.ekg;
 
 import dev.ekg.graph.ArraySlice;
 import dev.ekg.graph.Layer;
 import dev.ekg.graph.LayerGraph;
 import dev.ekg.io.FloatArray;
+import dev.ekg.model.Architecture;
 import dev.ekg.prune.NumpyLegacyRandom;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The deterministic weights and images of tools/reference/make_mobilenetv2_goldens.py, drawn with
- * NumPy's legacy generator in the same order and arithmetic, so the golden holds only logits.
+ * Deterministic weights for any architecture and images, drawn with NumPy's legacy generator in
+ * the order and arithmetic of tools/reference/make_mobilenetv2_goldens.py (so its golden holds
+ * only logits): per array in layer order, uniform kernels scaled by √(6/fan-in), γ and moving
+ * variance in [0.5, 1.5), β, moving mean and biases in [−0.1, 0.1).
  */
-final class MobileNetV2Weights {
-  private MobileNetV2Weights() {}
+public final class DeterministicWeights {
+  private DeterministicWeights() {}
 
-  static LinkedHashMap<String, FloatArray> weights(Architecture arch, long seed) {
+  public static LinkedHashMap<String, FloatArray> weights(Architecture arch, long seed) {
     NumpyLegacyRandom random = new NumpyLegacyRandom(seed);
     LinkedHashMap<String, FloatArray> out = new LinkedHashMap<>();
     for (LayerGraph.Node node : arch.layerGraph().nodes()) {
@@ -50,13 +53,13 @@ final class MobileNetV2Weights {
     };
   }
 
-  /** [8, 32, 32, 3] images in [−2, 2). */
-  static FloatArray images(long seed) {
+  /** {@code [count, side, side, 3]} images in [−2, 2). */
+  public static FloatArray images(long seed, int count, int side) {
     NumpyLegacyRandom random = new NumpyLegacyRandom(seed);
-    float[] data = new float[8 * 32 * 32 * 3];
+    float[] data = new float[count * side * side * 3];
     for (int i = 0; i < data.length; i++) {
       data[i] = (float) ((random.randomSample() * 2.0 - 1.0) * 2.0);
     }
-    return new FloatArray(new int[] {8, 32, 32, 3}, data);
+    return new FloatArray(new int[] {count, side, side, 3}, data);
   }
 }
