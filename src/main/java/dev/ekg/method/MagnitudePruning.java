@@ -19,7 +19,7 @@ public record MagnitudePruning(
     MagnitudeCriterion criterion, ScoreNormalization normalization, AllocationPolicy allocation) {
   public StructuralEdit select(Architecture architecture, Map<String, FloatArray> weights, double targetRate) {
     ChannelGroups groups = architecture.channelGroups();
-    float[][] scores = normalization.apply(new MagnitudeScorer(criterion).scores(groups, new ScoringContext(weights)));
+    float[][] scores = normalization.apply(new MagnitudeScorer(criterion).scores(groups, ScoringContext.ofWeights(weights)));
     return new StructuralEdit(allocation.allocation().keep(groups, scores, targetRate));
   }
 

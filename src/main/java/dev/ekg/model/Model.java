@@ -85,6 +85,23 @@ public final class Model implements TrainableModel, AutoCloseable {
   }
 
   /**
+   * The network {@code spec} names at the widths the shapes of {@code weights} imply (reference
+   * §7.2), holding them: the one way a weight file becomes a model.
+   *
+   * @param source the file the weights came from, for error messages
+   * @throws ArchitectureMismatchException naming the key and the expected and actual shape
+   */
+  public static Model open(NetworkSpec spec, Map<String, FloatArray> weights, String source, SessionOptions options) {
+    return withWeights(spec.fromWeights(weights, source), weights, options);
+  }
+
+  /** {@link #open} with one gate per channel group attached (all masks 1), for the search. */
+  public static Model openGated(
+      NetworkSpec spec, Map<String, FloatArray> weights, String source, SessionOptions options) {
+    return gated(spec.fromWeights(weights, source), weights, options);
+  }
+
+  /**
    * A network with one gate per channel group attached (all masks 1), holding {@code weights}:
    * the pseudo-supernet the search evaluates sub-networks of by changing masks only.
    */

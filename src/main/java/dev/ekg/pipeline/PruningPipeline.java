@@ -4,6 +4,7 @@ import dev.ekg.data.CifarDataset;
 import dev.ekg.data.CifarSplits;
 import dev.ekg.data.CifarVariant;
 import dev.ekg.data.Normalization;
+import dev.ekg.data.ValidationSet;
 import dev.ekg.graph.ChannelGroups;
 import dev.ekg.io.FloatArray;
 import dev.ekg.io.NpyFile;
@@ -32,7 +33,6 @@ import dev.ekg.prune.SearchGraph;
 import dev.ekg.prune.SearchSubsets;
 import dev.ekg.prune.SubNetwork;
 import dev.ekg.prune.TeacherSelection;
-import dev.ekg.prune.ValidationSet;
 import dev.ekg.train.TrainStep;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -201,12 +201,10 @@ public final class PruningPipeline {
     boolean continuing = resume && Files.isRegularFile(saved) && Files.isRegularFile(file(WARMED_PARAMS));
     Map<String, FloatArray> weights =
         WeightFiles.read(continuing ? file(WARMED_PARAMS) : settings.trainedParam());
-    Architecture arch =
-        settings.spec().fromWeights(weights, settings.trainedParam().toString());
     CifarDataset train = data.train();
     SearchSubsets subsets = SearchSubsets.of(train.labels(), train.numClasses(), settings.valPerClass(),
         settings.trainPerClass());
-    try (Model model = Model.gated(arch, weights, settings.session());
+    try (Model model = Model.openGated(settings.spec(), weights, settings.trainedParam().toString(), settings.session());
         TensorBoardWriter events = new TensorBoardWriter(settings.runDir())) {
       if (!continuing) {
         warmUp(model, train.subset(subsets.warmup()));
@@ -217,7 +215,8 @@ public final class PruningPipeline {
       float[] images = normalization.normalize(valImages, 0, valImages.size()).data();
       ValidationSet val = new ValidationSet(images, valImages.labels(), CifarDataset.IMAGE_BYTES,
           settings.searchBatchSize());
-      EkgSearch search = new EkgSearch(model, new SearchGraph(model, settings.searchBatchSize()), val, settings.search());
+      SearchGraph graph = new SearchGraph(model, settings.searchBatchSize());
+      EkgSearch search = new EkgSearch(model, graph, graph, val, settings.search());
       EkgSearch.State state = continuing ? SearchLog.readState(settings.runDir()) : search.start();
       if (continuing) {
         SearchLog.keepSteps(settings.runDir(), state.step());
@@ -325,8 +324,9 @@ public final class PruningPipeline {
         ? PhysicalPruning.keptIndices(history.history().get(history.history().size() - 1).masks())
         : KeptChannelsFile.read(settings.runDir()));
     Map<String, FloatArray> slim = edit.apply(groups, weights);
-    Architecture pruned = settings.spec().fromWeights(slim, SLIMMED_PARAMS);
-    try (Model model = Model.withWeights(pruned, slim, settings.session())) {
+    Complexity after;
+    try (Model model = Model.open(settings.spec(), slim, SLIMMED_PARAMS, settings.session())) {
+      after = model.architecture().complexity();
       BatchNormRecalibration.run(model, data.train(), normalization, settings.searchBatchSize(),
           BatchNormRecalibration.REFERENCE_BATCHES, progress);
       PickleWeights.write(file(SLIMMED_PARAMS), model.weights());
@@ -334,7 +334,6 @@ public final class PruningPipeline {
     }
     KeptChannelsFile.write(settings.runDir(), groups, edit.keptChannels());
     Complexity before = arch.complexity();
-    Complexity after = pruned.complexity();
     out.printf(Locale.ROOT, "Pruned params: %.4fM, Pruned FLOPS: %.4fM (%.2f %% of %.4fM)%n",
         after.paramsMillions(), after.flopsMillions(), 100.0 * after.flops() / before.flops(), before.flopsMillions());
     out.flush();
@@ -377,9 +376,8 @@ public final class PruningPipeline {
   /** Phase 3 (§6.8, §5.2): fine-tunes the slimmed network. */
   public void fineTune(RunState state) throws IOException, InterruptedException {
     Map<String, FloatArray> slim = WeightFiles.read(file(SLIMMED_PARAMS));
-    Architecture pruned = settings.spec().fromWeights(slim, SLIMMED_PARAMS);
     FloatArray bank = settings.knowledge() ? readKnowledge() : null;
-    try (Model model = Model.withWeights(pruned, slim, settings.session())) {
+    try (Model model = Model.open(settings.spec(), slim, SLIMMED_PARAMS, settings.session())) {
       new FineTuning(model, settings.step(), settings.fineTuning().withMemoryBank(bank), settings.runDir(), out, progress)
           .run(data.train(), data.test(), normalization, state);
     }
@@ -393,22 +391,20 @@ public final class PruningPipeline {
   public RunSummary summarize(PhaseProgress phases) throws IOException {
     Complexity a = settings.spec().unpruned().complexity();
     Map<String, FloatArray> trained = WeightFiles.read(file(FineTuning.TRAINED_PARAMS));
-    Architecture pruned = settings.spec().fromWeights(trained, FineTuning.TRAINED_PARAMS);
-    Complexity b = pruned.complexity();
     RunState state = RunState.read(settings.runDir());
     RunState.EpochRecord last = state.history().get(state.history().size() - 1);
     int latencyBatch = Math.min(settings.fineTuning().valBatchSize(), data.test().size());
     Double originalAccuracy = null;
     Double originalLatency = null;
     double prunedLatency;
-    try (Model prunedModel = Model.withWeights(pruned, trained, settings.session())) {
+    Complexity b;
+    try (Model prunedModel = Model.open(settings.spec(), trained, FineTuning.TRAINED_PARAMS, settings.session())) {
+      b = prunedModel.architecture().complexity();
       if (settings.trainedParam() == null) {
         prunedLatency = latencies(List.of(prunedModel), latencyBatch).get(0);
       } else {
         Path path = settings.trainedParam();
-        Map<String, FloatArray> weights = WeightFiles.read(path);
-        Architecture arch = settings.spec().fromWeights(weights, path.toString());
-        try (Model original = Model.withWeights(arch, weights, settings.session())) {
+        try (Model original = Model.open(settings.spec(), WeightFiles.read(path), path.toString(), settings.session())) {
           try {
             originalAccuracy = 100 * Evaluation.run(original, BnMode.INFERENCE, data.test(), normalization,
                 settings.fineTuning().valBatchSize(), false, progress, "test of the original network").top1();

@@ -1,5 +1,8 @@
 package dev.ekg.prune;
 
+import dev.ekg.criteria.ChannelScorer;
+import dev.ekg.criteria.ScoringContext;
+import dev.ekg.data.ValidationSet;
 import dev.ekg.model.GatePlan;
 import dev.ekg.model.Model;
 import dev.ekg.nn.ChannelMasks;
@@ -68,16 +71,24 @@ public final class EkgSearch {
   }
 
   private final Model model;
-  private final SearchGraph graph;
+  private final ChannelScorer scorer;
+  private final CandidateEvaluator evaluator;
   private final GatePlan plan;
   private final ValidationSet val;
   private final Settings settings;
   private final GateSteps steps;
   private final FineSearch fineSearch;
 
-  public EkgSearch(Model model, SearchGraph graph, ValidationSet val, Settings settings) {
+  /**
+   * @param model the gated model whose masks select each candidate
+   * @param scorer the importance of the current sub-network's channels (EKG: {@link SearchGraph})
+   * @param evaluator loss and score of a candidate (EKG: {@link SearchGraph})
+   */
+  public EkgSearch(
+      Model model, ChannelScorer scorer, CandidateEvaluator evaluator, ValidationSet val, Settings settings) {
     this.model = model;
-    this.graph = graph;
+    this.scorer = scorer;
+    this.evaluator = evaluator;
     this.plan = GatePlan.of(model.architecture());
     this.val = val;
     this.settings = settings;
@@ -106,7 +117,7 @@ public final class EkgSearch {
     }
     SubNetwork original = new SubNetwork(widths, orders, 0);
     model.setMasks(original.masks());
-    SearchGraph.Evaluation e = graph.evaluate(val, new float[val.size() * model.numClasses()]);
+    CandidateEvaluator.Evaluation e = evaluator.evaluate(val, new float[val.size() * model.numClasses()]);
     NonFiniteException.requireFinite(e.logits(), "search: the logits of the unpruned network");
     NonFiniteException.requireFinite(e.loss(), "search: the validation loss of the unpruned network");
     return new State(List.of(), original, e.logits(), 1, 0, e.loss(), e.accuracy());
@@ -133,7 +144,7 @@ public final class EkgSearch {
     while (flopsRate > settings.targetRate() && state.step() < limit) {
       float[] knowledge = state.knowledge();
       model.setMasks(current.masks());
-      float[][] scores = graph.scores(val, knowledge);
+      float[][] scores = scorer.scores(plan.channelGroups(), ScoringContext.ofData(val, knowledge));
       int[][] newOrders = new int[gates][];
       for (int g = 0; g < gates; g++) {
         NonFiniteException.requireFinite(scores[g], "search step " + (state.step() + 1) + ": the importance of gate " + g);
@@ -153,7 +164,7 @@ public final class EkgSearch {
         candidate[g] = fineSearch.candidate(g, current.widths()[g].decrement(steps.step(g)), current.rates(),
             steps.fineStep(g));
         model.setMasks(new SubNetwork(candidate, newOrders, 0).masks());
-        SearchGraph.Evaluation e = graph.evaluate(val, knowledge);
+        CandidateEvaluator.Evaluation e = evaluator.evaluate(val, knowledge);
         NonFiniteException.requireFinite(e.score(),
             "search step " + (state.step() + 1) + ": the score (CE + soft CE) of the candidate that prunes gate " + g);
         candidateScores[k] = e.score();

@@ -1,5 +1,9 @@
 package dev.ekg.prune;
 
+import dev.ekg.criteria.ChannelScorer;
+import dev.ekg.criteria.ScoringContext;
+import dev.ekg.data.ValidationSet;
+import dev.ekg.graph.ChannelGroups;
 import dev.ekg.io.BatchTensors;
 import dev.ekg.io.TensorArrays;
 import dev.ekg.model.Forward;
@@ -21,14 +25,11 @@ import org.tensorflow.types.TInt32;
  * The search's objective on a gated model (reference §6.4(a), (c)), built once into the model's
  * graph: {@code S = [Σ CE(y, z) + Σ H(softmax(K), softmax(z))] / batchSize} with BN on batch
  * statistics and no moving-average update (the reference skips it while gates are attached). It
- * evaluates candidates (loss, S, accuracy, logits) and computes the EKG importance: per channel
+ * evaluates candidates (loss, S, accuracy, logits) and is the EKG importance scorer: per channel
  * {@code |Σ_{b,h,w} ∂S/∂y ⊙ y|} at every mask point y, summed per gate (§10.8: ordinary autodiff
  * of the masked activation gives the reference's straight-through custom gradient).
  */
-public final class SearchGraph implements ImportanceScorer {
-  /** One pass over the validation set. */
-  public record Evaluation(double loss, double score, double accuracy, float[] logits) {}
-
+public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
   private final Model model;
   private final Placeholder<TInt32> labels;
   private final Placeholder<TFloat32> knowledge;
@@ -82,11 +83,16 @@ public final class SearchGraph implements ImportanceScorer {
   }
 
   /**
-   * Scores summed over the batches of {@code set} (reference §6.4(a)); pruned channels have
-   * {@code y = 0} and so score 0.
+   * Scores of the network under its current masks, summed over the batches of the context's data
+   * with its ensemble knowledge (reference §6.4(a)); pruned channels have {@code y = 0} and so score 0.
    */
   @Override
-  public float[][] scores(ValidationSet set, float[] knowledgeRows) {
+  public float[][] scores(ChannelGroups groups, ScoringContext context) {
+    if (groups.size() != gateScores.size()) {
+      throw new IllegalArgumentException("expected " + gateScores.size() + " channel groups, got " + groups.size());
+    }
+    ValidationSet set = context.data();
+    float[] knowledgeRows = context.knowledge();
     float[][] total = new float[gateScores.size()][];
     for (int b = 0; b < set.batches(); b++) {
       try (Result r = run(set, knowledgeRows, b, gateScores)) {
@@ -109,6 +115,7 @@ public final class SearchGraph implements ImportanceScorer {
    * A forward pass over {@code set} under the current masks (reference §6.4(c) step 3): loss and
    * score are means over batches of their per-batch values, accuracy over all images.
    */
+  @Override
   public Evaluation evaluate(ValidationSet set, float[] knowledgeRows) {
     int classes = model.numClasses();
     float[] allLogits = new float[set.size() * classes];

@@ -26,7 +26,7 @@ class GlobalAllocationTest {
   void theOraclesChannelsForEveryCriterionAndNormalization() {
     JsonNode golden = MagnitudeGoldens.allocation().get("global");
     for (MagnitudeCriterion criterion : MagnitudeCriterion.values()) {
-      float[][] raw = new MagnitudeScorer(criterion).scores(groups, new ScoringContext(weights));
+      float[][] raw = new MagnitudeScorer(criterion).scores(groups, ScoringContext.ofWeights(weights));
       for (ScoreNormalization normalization : ScoreNormalization.values()) {
         String label = criterion.cliName() + "/" + normalization.cliName();
         JsonNode expected = golden.get(label);
@@ -43,7 +43,7 @@ class GlobalAllocationTest {
   void aGroupAtItsFloorGivesUpNoMore() {
     // per-group sums make the narrow groups' channels the largest, so the wide ones reach their floors
     float[][] scores = ScoreNormalization.SUM.apply(
-        new MagnitudeScorer(MagnitudeCriterion.L1).scores(groups, new ScoringContext(weights)));
+        new MagnitudeScorer(MagnitudeCriterion.L1).scores(groups, ScoringContext.ofWeights(weights)));
     int[][] kept = new GlobalAllocation(0.25).keep(groups, scores, 0.5);
     assertEquals(8, kept[4].length, "ceil(0.25·32)");
     assertEquals(8, kept[5].length, "ceil(0.25·32)");
@@ -68,7 +68,7 @@ class GlobalAllocationTest {
 
   @Test
   void aTargetBelowTheFloorsIsRefusedWithTheBestReachableRate() {
-    float[][] scores = new MagnitudeScorer(MagnitudeCriterion.L1).scores(groups, new ScoringContext(weights));
+    float[][] scores = new MagnitudeScorer(MagnitudeCriterion.L1).scores(groups, ScoringContext.ofWeights(weights));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> new GlobalAllocation().keep(groups, scores, 0.02));
     assertEquals("--search_target_rate 0.02 is out of reach: the floor of max(1, ceil(0.1·C)) channels per group"
@@ -85,7 +85,7 @@ class GlobalAllocationTest {
     ChannelGroups resnet56 =
         ChannelGroups.derive(ResNetArchitecture.fromWeights(spec, pretrained, "res56").layerGraph());
     float[][] scores = ScoreNormalization.MEAN.apply(
-        new MagnitudeScorer(MagnitudeCriterion.L1).scores(resnet56, new ScoringContext(pretrained)));
+        new MagnitudeScorer(MagnitudeCriterion.L1).scores(resnet56, ScoringContext.ofWeights(pretrained)));
     long start = System.nanoTime();
     int[][] kept = new GlobalAllocation().keep(resnet56, scores, 0.45);
     assertTrue(System.nanoTime() - start < 5_000_000_000L, "global allocation of ResNet-56 takes seconds");

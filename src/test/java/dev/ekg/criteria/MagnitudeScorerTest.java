@@ -39,7 +39,7 @@ class MagnitudeScorerTest {
     for (MagnitudeCriterion criterion : MagnitudeCriterion.values()) {
       float[][] expected =
           MagnitudeGoldens.floatLists(MagnitudeGoldens.scores().get("criteria").get(criterion.cliName()).get("none"));
-      float[][] actual = new MagnitudeScorer(criterion).scores(groups, new ScoringContext(weights));
+      float[][] actual = new MagnitudeScorer(criterion).scores(groups, ScoringContext.ofWeights(weights));
       assertClose(expected, actual, 1e-6, criterion.cliName());
     }
   }
@@ -56,7 +56,7 @@ class MagnitudeScorerTest {
     for (float w : conv2) {
       expected += Math.abs(w);
     }
-    float actual = new MagnitudeScorer(MagnitudeCriterion.L1).scores(groups, new ScoringContext(weights))[0][3];
+    float actual = new MagnitudeScorer(MagnitudeCriterion.L1).scores(groups, ScoringContext.ofWeights(weights))[0][3];
     assertEquals((float) expected, actual);
   }
 
@@ -64,7 +64,7 @@ class MagnitudeScorerTest {
   void aMissingArrayIsNamed() {
     Map<String, FloatArray> partial = new HashMap<>(weights);
     partial.remove("BasicBlock1.0/bn3/gamma:0");
-    ScoringContext context = new ScoringContext(partial);
+    ScoringContext context = ScoringContext.ofWeights(partial);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new MagnitudeScorer(MagnitudeCriterion.BN_SCALE).scores(groups, context));
     assertEquals("weights have no key 'BasicBlock1.0/bn3/gamma:0'", e.getMessage());

@@ -18,7 +18,7 @@ class UniformAllocationTest {
   private final JsonNode golden = MagnitudeGoldens.allocation();
 
   private float[][] scores(MagnitudeCriterion criterion) {
-    return new MagnitudeScorer(criterion).scores(groups, new ScoringContext(weights));
+    return new MagnitudeScorer(criterion).scores(groups, ScoringContext.ofWeights(weights));
   }
 
   @Test

@@ -1,11 +1,13 @@
 package dev.ekg.prune;
 
+import dev.ekg.data.ValidationSet;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ekg.Goldens;
+import dev.ekg.criteria.ScoringContext;
 import dev.ekg.data.CifarDataset;
 import dev.ekg.data.Normalization;
 import dev.ekg.io.FloatArray;
@@ -13,6 +15,7 @@ import dev.ekg.io.IntArray;
 import dev.ekg.io.NpyFile;
 import dev.ekg.io.PickleWeights;
 import dev.ekg.model.ResNetArchitecture;
+import dev.ekg.model.GatePlan;
 import dev.ekg.model.Model;
 import dev.ekg.model.ResNetSpec;
 import dev.ekg.nn.CpuKernels;
@@ -76,7 +79,7 @@ class SearchGoldenTest {
   @Test
   void initialKnowledgeIsTheUnprunedNetworksLogits() {
     model.setMasks(allOnes());
-    SearchGraph.Evaluation e = graph.evaluate(val, new float[knowledge.length]);
+    CandidateEvaluator.Evaluation e = graph.evaluate(val, new float[knowledge.length]);
     Goldens.assertClose(new FloatArray(new int[] {64, 10}, knowledge), new FloatArray(new int[] {64, 10}, e.logits()), 1e-4);
   }
 
@@ -93,9 +96,9 @@ class SearchGoldenTest {
     boolean oracleKernels = CpuKernels.active() == CpuKernels.EIGEN;
     model.setMasks(allOnes());
     assertScores("search/importance/scores_full.json", "search/importance/float32_rel_err_full.json",
-        graph.scores(val, knowledge), oracleKernels ? 1e-4 : ONEDNN_FLOOR);
+        graph.scores(GatePlan.of(model.architecture()).channelGroups(), ScoringContext.ofData(val, knowledge)), oracleKernels ? 1e-4 : ONEDNN_FLOOR);
     model.setMasks(dev.ekg.prune.PhysicalPruningTest.oracleMasks());
-    float[][] masked = graph.scores(val, knowledge);
+    float[][] masked = graph.scores(GatePlan.of(model.architecture()).channelGroups(), ScoringContext.ofData(val, knowledge));
     assertScores("search/importance/scores_masked.json", "search/importance/float32_rel_err_masked.json", masked,
         oracleKernels ? 1e-4 : ONEDNN_FLOOR);
     assertEquals(0f, masked[1][oracleZero(1)], "a masked channel scores 0");
@@ -141,7 +144,7 @@ class SearchGoldenTest {
     JsonNode steps = Goldens.json("search/search_steps/" + golden + "/steps.json").get("steps");
     List<EkgSearch.Step> accepted = new ArrayList<>();
     List<EkgSearch.State> states = new ArrayList<>();
-    EkgSearch search = new EkgSearch(model, graph, val, new EkgSearch.Settings(0.45, 0.2, cost));
+    EkgSearch search = new EkgSearch(model, graph, graph, val, new EkgSearch.Settings(0.45, 0.2, cost));
     search.run((step, state) -> {
       accepted.add(step);
       states.add(state);

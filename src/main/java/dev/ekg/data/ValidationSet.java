@@ -1,4 +1,4 @@
-package dev.ekg.prune;
+package dev.ekg.data;
 
 import java.util.Objects;
 
