@@ -44,6 +44,16 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--train_epoch", description = "fine-tuning epochs (default: ${DEFAULT-VALUE})")
   int trainEpoch = 3;
 
+  @Option(names = "--learning_rate", description = "fine-tuning learning rate (default: ${DEFAULT-VALUE})")
+  double learningRate = 0.02;
+
+  @Option(names = "--decay_points", arity = "1..*", description = "epochs (or fractions of --train_epoch) where the learning "
+      + "rate drops by --decay_rate (default: ${DEFAULT-VALUE})")
+  List<Double> decayPoints = List.of(2.0);
+
+  @Option(names = "--decay_rate", description = "factor of each learning-rate drop (default: ${DEFAULT-VALUE})")
+  double decayRate = 0.1;
+
   @Option(names = "--train_per_class", description = "training images per class used by the run, of 6000 (default: ${DEFAULT-VALUE})")
   int trainPerClass = 1500;
 
@@ -81,7 +91,10 @@ public final class DemoCommand implements Callable<Integer> {
     List<String> args = new ArrayList<>(List.of("train_cifar", "--arch", "ResNet-20", "--dataset", "CIFAR10",
         "--trained_param", underWorkingDirectory(trainedParam).toString(), "--data_path", dataCache.toString(),
         "--train_path", trainPath.toString(), "--search_target_rate", String.valueOf(searchTargetRate),
-        "--train_epoch", String.valueOf(trainEpoch), "--train_per_class", String.valueOf(trainPerClass),
+        "--train_epoch", String.valueOf(trainEpoch), "--learning_rate", String.valueOf(learningRate)));
+    args.add("--decay_points");
+    decayPoints.forEach(p -> args.add(String.valueOf(p)));
+    args.addAll(List.of("--decay_rate", String.valueOf(decayRate), "--train_per_class", String.valueOf(trainPerClass),
         "--threads", String.valueOf(threads)));
     if (overwrite) {
       args.add("--overwrite");

@@ -50,7 +50,7 @@ class DemoCommandTest {
         "--data_cache", cache.toString(), "--train_path", runs.toString(), "--train_per_class", "6"};
     String command = "demo: ./ekg train_cifar --arch ResNet-20 --dataset CIFAR10 --trained_param " + baseline
         + " --data_path " + cache + " --train_path " + runs + " --search_target_rate 0.45 --train_epoch 3"
-        + " --train_per_class 6 --threads 0\n";
+        + " --learning_rate 0.02 --decay_points 2.0 --decay_rate 0.1 --train_per_class 6 --threads 0\n";
     String refused = "train_cifar: error: --train_per_class 6: in the training set of --data_path " + cache
         + ", class 0 has 5 images, fewer than the 6 asked for\n";
 
