@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Evaluates a trained or pruned ResNet on the CIFAR test split.",
+      "Evaluates a trained or pruned network (ResNet, MobileNetV2) on the CIFAR test split.",
       "Prints loss, top-1/top-5 accuracy, params, FLOPs and the measured inference latency; the weights are a .pkl "
           + "or a checkpoint, and pruned widths come from the array shapes."
     })

@@ -41,7 +41,7 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Prunes a trained CIFAR ResNet with EKG to a FLOPs target and fine-tunes it with memory-bank distillation.",
+      "Prunes a trained network with EKG (or by weight magnitude) to a FLOPs target and fine-tunes it with memory-bank distillation.",
       "Writes the search log, slimmed_params.pkl, the knowledge file, trained_params.pkl, checkpoints, TensorBoard "
           + "events, summary.json, PNG plots and report.md/report.json into --train_path."
     })

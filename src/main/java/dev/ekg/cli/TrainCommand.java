@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Trains a CIFAR ResNet from scratch or fine-tunes a trained or pruned one.",
+      "Trains a network (ResNet, MobileNetV2) from scratch or fine-tunes a trained or pruned one.",
       "Starts from --trained_param (.pkl or checkpoint, pruned shapes included) or the reference's initialisers; "
           + "tests after every epoch and saves a checkpoint, trained_params.pkl, TensorBoard events and "
           + "training_curves.png in --train_path. With --Knowledge it fine-tunes by memory-bank distillation from the "

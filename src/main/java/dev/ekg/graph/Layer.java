@@ -41,6 +41,19 @@ public sealed interface Layer {
     return Complexity.ZERO;
   }
 
+  /** A layer without weights that works channel by channel: its output channel c is its input channel c. */
+  sealed interface ChannelWise extends Layer {
+    @Override
+    default int outputChannels(int inputChannels) {
+      return inputChannels;
+    }
+
+    @Override
+    default boolean joinsChannels() {
+      return true;
+    }
+  }
+
   /** The network's input image; its channels are never pruned. */
   record Input(String name, int channels) implements Layer {
     @Override
@@ -134,43 +147,13 @@ public sealed interface Layer {
   }
 
   /** Element-wise sum of its inputs (a residual join), then an activation. */
-  record Add(String name, Activation activation) implements Layer {
-    @Override
-    public int outputChannels(int inputChannels) {
-      return inputChannels;
-    }
-
-    @Override
-    public boolean joinsChannels() {
-      return true;
-    }
-  }
+  record Add(String name, Activation activation) implements ChannelWise {}
 
   /** Max pooling, SAME padding: per channel, so the channels pass through. */
-  record MaxPool(String name, int size, int stride) implements Layer {
-    @Override
-    public int outputChannels(int inputChannels) {
-      return inputChannels;
-    }
-
-    @Override
-    public boolean joinsChannels() {
-      return true;
-    }
-  }
+  record MaxPool(String name, int size, int stride) implements ChannelWise {}
 
   /** The mean over height and width: [N,H,W,C] → [N,C], channels pass through. */
-  record GlobalAveragePool(String name) implements Layer {
-    @Override
-    public int outputChannels(int inputChannels) {
-      return inputChannels;
-    }
-
-    @Override
-    public boolean joinsChannels() {
-      return true;
-    }
-  }
+  record GlobalAveragePool(String name) implements ChannelWise {}
 
   /** A fully connected layer, kernel {@code [in, out]} and bias {@code [1, out]} (§4.3). */
   record Dense(String name, int inFeatures, int outFeatures) implements Layer {

@@ -1,5 +1,6 @@
 package dev.ekg.graph;
 
+import dev.ekg.nn.Activation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -103,6 +104,14 @@ public final class LayerGraph {
       nodes.add(node);
       byName.put(layer.name(), node);
       return node.id();
+    }
+
+    /** A conv and the batch norm after it (the commonest pair); returns the batch norm's id. */
+    public int convBn(String conv, String batchNorm, int kernelSize, int stride, int in, int out, int inputSize,
+        Activation activation, int input) {
+      int c = add(new Layer.Conv(conv, kernelSize, stride, in, out, inputSize), input);
+      int outputSize = (inputSize + stride - 1) / stride;
+      return add(new Layer.BatchNormalization(batchNorm, out, outputSize, activation), c);
     }
 
     public LayerGraph build() {

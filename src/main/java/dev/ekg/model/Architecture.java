@@ -13,13 +13,22 @@ import java.util.List;
  * groups, physical pruning, params/FLOPs, weight keys) is derived from {@link #layerGraph()}.
  */
 public interface Architecture {
-  /** The {@code --arch} name, e.g. {@code ResNet-56} or {@code MobileNetV2-1.0}. */
-  String archName();
+  /** The family member this network is (or was cut from). */
+  NetworkSpec spec();
 
-  int numClasses();
+  /** The {@code --arch} name, e.g. {@code ResNet-56} or {@code MobileNetV2-1.0}. */
+  default String archName() {
+    return spec().archName();
+  }
+
+  default int numClasses() {
+    return spec().numClasses();
+  }
 
   /** Side of the square input image. */
-  int inputSize();
+  default int inputSize() {
+    return spec().inputSize();
+  }
 
   /** The layers in the family's layer order (which numbers the channel groups). */
   LayerGraph layerGraph();

@@ -64,7 +64,7 @@ public final class MobileNetV2Architecture implements Architecture {
     int x = g.add(new Layer.Input("images", 3));
     int inOriginal = divisibleBy8(STEM_WIDTH * spec.width());
     int in = width.applyAsInt("conv", inOriginal);
-    x = convBn(g, "conv", "bn", 3, 1, 3, in, size, Activation.RELU6, x);
+    x = g.convBn("conv", "bn", 3, 1, 3, in, size, Activation.RELU6, x);
     for (int stage = 0; stage < STAGES.length; stage++) {
       int[] t = STAGES[stage];
       int outOriginal = divisibleBy8(t[1] * spec.width());
@@ -75,13 +75,13 @@ public final class MobileNetV2Architecture implements Architecture {
         int hidden = in;
         if (t[0] != 1) {
           hidden = width.applyAsInt(p + "expand", in * t[0]);
-          h = convBn(g, p + "expand", p + "expand_bn", 1, 1, in, hidden, size, Activation.RELU6, h);
+          h = g.convBn(p + "expand", p + "expand_bn", 1, 1, in, hidden, size, Activation.RELU6, h);
         }
         h = g.add(new Layer.DepthwiseConv(p + "depthwise", 3, stride, hidden, size), h);
         int outSize = (size + stride - 1) / stride;
         h = g.add(new Layer.BatchNormalization(p + "depthwise_bn", hidden, outSize, Activation.RELU6), h);
         int out = width.applyAsInt(p + "project", outOriginal);
-        h = convBn(g, p + "project", p + "project_bn", 1, 1, hidden, out, outSize, Activation.LINEAR, h);
+        h = g.convBn(p + "project", p + "project_bn", 1, 1, hidden, out, outSize, Activation.LINEAR, h);
         // decided on the unpruned widths, so a pruned network keeps the structure it was cut from
         boolean residual = stride == 1 && inOriginal == outOriginal;
         x = residual ? g.add(new Layer.Add(p + "add", Activation.LINEAR), h, x) : h;
@@ -91,36 +91,15 @@ public final class MobileNetV2Architecture implements Architecture {
       }
     }
     int last = width.applyAsInt("conv_last", spec.width() > 1 ? divisibleBy8(LAST_WIDTH * spec.width()) : LAST_WIDTH);
-    x = convBn(g, "conv_last", "bn_last", 1, 1, in, last, size, Activation.RELU6, x);
+    x = g.convBn("conv_last", "bn_last", 1, 1, in, last, size, Activation.RELU6, x);
     x = g.add(new Layer.GlobalAveragePool("pool"), x);
     g.add(new Layer.Dense("fc", last, spec.numClasses()), x);
     return g.build();
   }
 
-  private static int convBn(LayerGraph.Builder g, String conv, String bn, int kernel, int stride, int in, int out,
-      int size, Activation activation, int input) {
-    int c = g.add(new Layer.Conv(conv, kernel, stride, in, out, size), input);
-    int outSize = (size + stride - 1) / stride;
-    return g.add(new Layer.BatchNormalization(bn, out, outSize, activation), c);
-  }
-
+  @Override
   public MobileNetV2Spec spec() {
     return spec;
-  }
-
-  @Override
-  public String archName() {
-    return spec.archName();
-  }
-
-  @Override
-  public int numClasses() {
-    return spec.numClasses();
-  }
-
-  @Override
-  public int inputSize() {
-    return MobileNetV2Spec.INPUT_SIZE;
   }
 
   @Override

@@ -98,27 +98,13 @@ public final class ResNetArchitecture implements Architecture {
     return new ResNetArchitecture(spec, stem, afterStem, blocks);
   }
 
-  @Override
-  public String archName() {
-    return spec.archName();
-  }
-
-  @Override
-  public int numClasses() {
-    return spec.numClasses();
-  }
-
-  @Override
-  public int inputSize() {
-    return spec.inputSize();
-  }
-
   /** Reference §3: the last batch norm of every residual branch (bn2) starts at γ = 0. */
   @Override
   public float initialGamma(Layer.BatchNormalization batchNorm) {
     return blocks.stream().anyMatch(b -> b.conv2().bnName().equals(batchNorm.name())) ? 0f : 1f;
   }
 
+  @Override
   public ResNetSpec spec() {
     return spec;
   }
@@ -169,14 +155,10 @@ public final class ResNetArchitecture implements Architecture {
   }
 
   private static int convBn(LayerGraph.Builder graph, ConvUnit unit, int input) {
-    int conv = graph.add(
-        new Layer.Conv(unit.convName(), unit.kernelSize(), unit.stride(), unit.inChannels(), unit.outChannels(),
-            unit.inputSize()),
-        input);
-    return graph.add(new Layer.BatchNormalization(unit.bnName(), unit.outChannels(), unit.outputSize(),
-        unit.relu() ? Activation.RELU : Activation.LINEAR),
-        conv);
+    return graph.convBn(unit.convName(), unit.bnName(), unit.kernelSize(), unit.stride(), unit.inChannels(),
+        unit.outChannels(), unit.inputSize(), unit.relu() ? Activation.RELU : Activation.LINEAR, input);
   }
+
 
   public int fcInFeatures() {
     return blocks.isEmpty() ? stem.outChannels() : blocks.get(blocks.size() - 1).outChannels();
