@@ -54,12 +54,12 @@ import re, sys
 label, seconds, out = sys.argv[1], sys.argv[2], sys.argv[3]
 top1 = float(re.search(r"Top-1: ([0-9.]+)", out).group(1)) * 100
 params, flops = re.search(r"Params: ([0-9.]+) FLOPS: ([0-9.]+)", out).groups()
-latency = re.search(r"Latency: ([0-9.]+) ms", out).group(1)
-print(f"| {label} | {top1:.2f} | {params} | {flops} | {latency} | {seconds} |")
+latency, batch = re.search(r"Latency: ([0-9.]+) ms/batch of (\d+)", out).groups()
+print(f"| {label} | {top1:.2f} | {params} | {flops} | {latency} ({batch} images) | {seconds} |")
 PY
 }
 {
-  echo "| network | top-1 (%) | params (M) | FLOPs (M) | latency (ms/batch of 256) | wall time (s) |"
+  echo "| network | top-1 (%) | params (M) | FLOPs (M) | latency (ms per batch) | wall time (s) |"
   echo "|---|---:|---:|---:|---:|---:|"
   row "MobileNetV2-1.0, $E epochs" MobileNetV2-1.0 "$OUT/large/trained_params.pkl" "$(cat "$OUT/large.done")"
   for method in ekg magnitude; do
