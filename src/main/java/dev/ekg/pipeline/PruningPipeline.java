@@ -158,6 +158,10 @@ public final class PruningPipeline {
       requireFrom(WARMED_PARAMS, SEARCH);
     } else {
       requireFrom(KeptChannelsFile.FILE, SEARCH);
+      if (settings.trainedParam() == null) {
+        throw new IllegalArgumentException(
+            "--trained_param is required: with --method magnitude the prune phase slices the trained network");
+      }
       checkSearchInputs();
     }
   }

@@ -90,6 +90,21 @@ class MobileNetV2PipelineTest {
   }
 
   @Test
+  void magnitudesPrunePhaseAloneNeedsTheTrainedNetwork() throws IOException {
+    Path alone = dir.resolve("alone");
+    String out = trainCifar(alone, "--method", "magnitude", "--phase", "search");
+    assertTrue(out.startsWith("magnitude pruning: l1 scores, mean normalisation, global allocation keep "), out);
+    assertEquals(NetworkSpec.parse(ARCH, 10).unpruned().channelGroups().size(), KeptChannelsFile.read(alone).length);
+    StringWriter err = new StringWriter();
+    int code = Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err, true))
+        .execute("train_cifar", "--arch", ARCH, "--method", "magnitude", "--phase", "prune", "--data_path",
+            data.toString(), "--train_path", alone.toString());
+    assertEquals(2, code);
+    assertEquals("train_cifar: error: --trained_param is required: with --method magnitude the prune phase slices the "
+        + "trained network\n", err.toString());
+  }
+
+  @Test
   void magnitudeRefusesTheEnsembleTeacher() {
     StringWriter err = new StringWriter();
     int code = Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err, true))
