@@ -18,12 +18,14 @@ public final class ResNetArchitecture implements Architecture {
   private final ConvUnit stem;
   private final int afterStemSize;
   private final List<Block> blocks;
+  private final LayerGraph layerGraph;
 
   private ResNetArchitecture(ResNetSpec spec, ConvUnit stem, int afterStemSize, List<Block> blocks) {
     this.spec = spec;
     this.stem = stem;
     this.afterStemSize = afterStemSize;
     this.blocks = List.copyOf(blocks);
+    this.layerGraph = buildLayerGraph();
   }
 
   /** The unpruned network. */
@@ -137,6 +139,10 @@ public final class ResNetArchitecture implements Architecture {
    */
   @Override
   public LayerGraph layerGraph() {
+    return layerGraph;
+  }
+
+  private LayerGraph buildLayerGraph() {
     LayerGraph.Builder graph = LayerGraph.builder();
     int x = graph.add(new Layer.Input("images", 3));
     x = convBn(graph, stem, x);
