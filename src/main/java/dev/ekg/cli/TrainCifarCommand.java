@@ -109,7 +109,7 @@ public final class TrainCifarCommand implements Callable<Integer> {
   String normalization = ScoreNormalization.MEAN.cliName();
 
   @Option(names = "--allocation", description = "magnitude channels kept per group: global (one ranking across groups, at "
-      + "least 10 % of each group kept) or uniform (the same fraction of every group) (default: ${DEFAULT-VALUE})")
+      + "least 10 %% of each group kept) or uniform (the same fraction of every group) (default: ${DEFAULT-VALUE})")
   String allocation = AllocationPolicy.GLOBAL.cliName();
 
   @Option(names = "--teacher", description = "whose logits fill the memory bank: ensemble (the EKG search's interim "

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,6 +45,21 @@ class UsageHelpTest {
 
   private static List<String> words(String text) {
     return Arrays.asList(text.strip().split("\\s+"));
+  }
+
+  /** picocli formats descriptions with String.format: a lone % makes it warn on stderr and print the raw text. */
+  @Test
+  void everyHelpRendersWithoutAPicocliWarning() {
+    PrintStream original = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      commands().values().forEach(UsageHelpTest::usage);
+      usage(Main.commandLine());
+    } finally {
+      System.setErr(original);
+    }
+    assertEquals("", err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
