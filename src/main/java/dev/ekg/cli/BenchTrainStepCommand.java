@@ -3,11 +3,10 @@ package dev.ekg.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ekg.io.AtomicFile;
-import dev.ekg.model.Architecture;
 import dev.ekg.model.Model;
 import dev.ekg.model.NetworkSpec;
-import dev.ekg.nn.Accelerators;
-import dev.ekg.nn.SessionOptions;
+import dev.ekg.runtime.Accelerators;
+import dev.ekg.runtime.SessionOptions;
 import dev.ekg.train.TrainStep;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -69,7 +68,7 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--steps must be ≥ 1 and --warmup ≥ 0, got " + steps + " and " + warmup);
     }
     NetworkSpec network = NetworkSpec.parse(arch, numClasses);
-    SessionOptions options = new SessionOptions(compile, java.util.List.of(), intra, inter);
+    SessionOptions options = new SessionOptions(compile, java.util.List.of(), 1, intra, inter);
     int side = network.inputSize();
     SplittableRandom random = new SplittableRandom(1);
     float[] images = new float[batchSize * side * side * 3];
@@ -79,7 +78,7 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
     int[] labels = random.ints(batchSize, 0, numClasses).toArray();
     double[] millis = new double[steps];
     try (Model model = Model.create(network.unpruned(), options)) {
-      TrainStep step = new TrainStep(model, new TrainStep.Config(5e-4f, batchSize, accum, 1));
+      TrainStep step = new TrainStep(model, new TrainStep.Config(5e-4f, batchSize, accum));
       for (int i = 0; i < warmup + steps; i++) {
         long start = System.nanoTime();
         step.run(images, labels, batchSize, 0.01f);

@@ -1,7 +1,7 @@
 package dev.ekg.cli;
 
-import dev.ekg.nn.Accelerators;
-import dev.ekg.nn.SessionOptions;
+import dev.ekg.runtime.Accelerators;
+import dev.ekg.runtime.SessionOptions;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Option;
@@ -12,6 +12,12 @@ final class DeviceOptions {
       description = "visible GPU indices (default: ${DEFAULT-VALUE}; ignored by CPU builds)")
   List<Integer> gpuIds = List.of(0);
 
+  @Option(names = "--replicas",
+      description = "data-parallel replicas on a machine without a GPU (the CPU is exposed as that many devices; "
+          + "with a GPU, --gpu_id lists one device per replica). Training splits every batch evenly over them "
+          + "(default: ${DEFAULT-VALUE})")
+  int replicas = 1;
+
   @Option(names = "--compile", negatable = true, description = XlaFlag.DESCRIPTION)
   Boolean compile;
 
@@ -21,16 +27,16 @@ final class DeviceOptions {
   int threads = 0;
 
   /**
-   * The session settings; says on {@code err} when --gpu_id lists GPUs that will stay idle: every
-   * graph runs on the first visible GPU, data-parallel replicas are not built yet.
+   * The session settings; says on {@code err} when --gpu_id lists GPUs that only training uses:
+   * the other phases run on the first visible GPU.
    */
   SessionOptions sessionOptions(PrintWriter err) {
     if (gpuIds.size() > 1 && Accelerators.gpuAvailable()) {
-      err.printf("warning: --gpu_id %s: every graph runs on GPU %d; data-parallel training over several GPUs "
-          + "is not implemented yet, the other GPUs stay idle%n", gpuIds, gpuIds.get(0));
+      err.printf("warning: --gpu_id %s: training runs one replica per GPU; search, memory bank and test run on "
+          + "GPU %d%n", gpuIds, gpuIds.get(0));
       err.flush();
     }
-    return new SessionOptions(XlaFlag.resolve(compile), gpuIds, intraOpThreads(), threads == 1 ? 1 : 0);
+    return new SessionOptions(XlaFlag.resolve(compile), gpuIds, replicas, intraOpThreads(), threads == 1 ? 1 : 0);
   }
 
   /**

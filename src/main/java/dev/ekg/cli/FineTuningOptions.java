@@ -119,6 +119,6 @@ final class FineTuningOptions {
 
   /** The step's weight decay, loss divisor and accumulation, on one replica. */
   TrainStep.Config stepConfig() {
-    return new TrainStep.Config(weightDecay, batchSize, accum, 1);
+    return new TrainStep.Config(weightDecay, batchSize, accum);
   }
 }

@@ -3,7 +3,7 @@ package dev.ekg.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ekg.io.AtomicFile;
-import dev.ekg.nn.NumericsEnvironment;
+import dev.ekg.runtime.NumericsEnvironment;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -9,8 +9,6 @@ import dev.ekg.method.MagnitudePruning;
 import dev.ekg.method.PruningMethod;
 import dev.ekg.method.Teacher;
 import dev.ekg.model.NetworkSpec;
-import dev.ekg.nn.NumericsEnvironment;
-import dev.ekg.nn.SessionOptions;
 import dev.ekg.pipeline.PhaseProgress;
 import dev.ekg.pipeline.PruningPipeline;
 import dev.ekg.pipeline.RunState;
@@ -21,6 +19,9 @@ import dev.ekg.prune.PruningCost;
 import dev.ekg.prune.SearchSubsets;
 import dev.ekg.report.ResultTable;
 import dev.ekg.report.TrainCifarReport;
+import dev.ekg.runtime.NumericsEnvironment;
+import dev.ekg.runtime.SessionOptions;
+import dev.ekg.train.TrainStep;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +29,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * Mirrors the reference's {@code train_cifar.py} (§1.1): EKG search → memory bank → physical
@@ -135,6 +136,9 @@ public final class TrainCifarCommand implements Callable<Integer> {
     boolean keep = resume || !runsSearch;
     Path trainPath = run.path;
     SessionOptions session = device.sessionOptions(err);
+    int replicas = session.replicaDevices().size();
+    loop.stepConfig().requireEvenSplit(replicas);
+    TrainStep.requireEvenSplit("--search_batch_size", searchBatchSize, replicas, loop.stepConfig().accum());
     PruningMethod pruningMethod = PruningMethod.parse(method);
     PruningPipeline.Method chosen = new PruningPipeline.Method(pruningMethod,
         new MagnitudePruning(MagnitudeCriterion.parse(criterion), ScoreNormalization.parse(normalization),

@@ -8,14 +8,14 @@ import dev.ekg.io.WeightFiles;
 import dev.ekg.model.Architecture;
 import dev.ekg.model.Model;
 import dev.ekg.model.NetworkSpec;
-import dev.ekg.nn.NumericsEnvironment;
-import dev.ekg.nn.SessionOptions;
 import dev.ekg.pipeline.FineTuning;
 import dev.ekg.pipeline.KnowledgeFile;
 import dev.ekg.pipeline.RunState;
 import dev.ekg.pipeline.StopRequest;
 import dev.ekg.progress.ProgressReporter;
 import dev.ekg.report.Plots;
+import dev.ekg.runtime.NumericsEnvironment;
+import dev.ekg.runtime.SessionOptions;
 import dev.ekg.train.TrainStep;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -70,6 +70,8 @@ public final class TrainCommand implements Callable<Integer> {
           + KnowledgeFile.name(variant) + " is read from the folder of the weights it fine-tunes");
     }
     Path knowledge = loop.knowledge ? KnowledgeFile.beside(trainedParam, variant) : null;
+    SessionOptions options = device.sessionOptions(err);
+    stepConfig.requireEvenSplit(options.replicaDevices().size());
     Map<String, Path> reads = data.reads(trainedParam);
     reads.put("--Knowledge", knowledge);
     run.check(reads);
@@ -92,7 +94,6 @@ public final class TrainCommand implements Callable<Integer> {
       Path trainPath = run.path;
       RunState state = resume ? RunState.resumeFrom(trainPath, err) : RunState.fresh();
       ArgumentsFile.write(spec, trainPath);
-      SessionOptions options = device.sessionOptions(err);
       NumericsFile.record(NumericsEnvironment.current(options), trainPath, resume, err);
       long start = System.nanoTime();
       try (Model model = weights == null

@@ -1,6 +1,6 @@
 package dev.ekg.cli;
 
-import dev.ekg.nn.Accelerators;
+import dev.ekg.runtime.Accelerators;
 
 /**
  * The {@code --[no-]compile} default: XLA where it pays (a GPU), the oneDNN kernels on CPU, where

@@ -5,9 +5,9 @@ import dev.ekg.io.FloatArray;
 import dev.ekg.io.TensorArrays;
 import dev.ekg.nn.BnMode;
 import dev.ekg.nn.ModelVariable;
-import dev.ekg.nn.SessionOptions;
 import dev.ekg.nn.VariableKind;
 import dev.ekg.nn.VariableStore;
+import dev.ekg.runtime.SessionOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -44,6 +45,7 @@ public final class Model implements TrainableModel, AutoCloseable {
   private final Map<BnMode, Operand<TFloat32>> logits = new EnumMap<>(BnMode.class);
   private final CheckpointOps checkpoint;
   private final Session session;
+  private final List<DeviceSpec> replicaDevices;
 
   private Model(Architecture architecture, boolean gated, long seed, SessionOptions options) {
     this.graph = new Graph();
@@ -66,6 +68,7 @@ public final class Model implements TrainableModel, AutoCloseable {
     }
     this.checkpoint = new CheckpointOps(tf, values, handles);
     this.session = options.open(graph);
+    this.replicaDevices = options.replicaDevices();
   }
 
   /** A plain (ungated) network with random initial weights (seed 1). */
@@ -179,6 +182,16 @@ public final class Model implements TrainableModel, AutoCloseable {
   @Override
   public Forward forward(BnMode mode) {
     return forwards.get(mode);
+  }
+
+  @Override
+  public Forward forward(Ops ops, Operand<TFloat32> input, BnMode mode) {
+    return network.forward(ops, input, mode);
+  }
+
+  @Override
+  public List<DeviceSpec> replicaDevices() {
+    return replicaDevices;
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.ekg.nn.Gate;
 import dev.ekg.nn.Initializer;
 import dev.ekg.nn.MaskedConv2d;
 import dev.ekg.nn.MaskedDepthwiseConv2d;
+import dev.ekg.nn.MovingAverage;
 import dev.ekg.nn.VariableStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +69,7 @@ public final class NetworkGraph {
   /** A node's layer with its variables, as a function of the tensors it reads. */
   @FunctionalInterface
   private interface Module {
-    Operand<TFloat32> apply(Ops tf, List<Operand<TFloat32>> inputs, BnMode mode, List<Op> updates);
+    Operand<TFloat32> apply(Ops tf, List<Operand<TFloat32>> inputs, BnMode mode, List<MovingAverage> statistics);
   }
 
   private Module module(LayerGraph.Node node) {
@@ -78,33 +79,33 @@ public final class NetworkGraph {
     if (layer instanceof Layer.Conv c) {
       MaskedConv2d conv = new MaskedConv2d(
           store, c.name(), c.kernelSize(), c.stride(), c.inChannels(), c.outChannels(), in, out, CONV_INIT);
-      return (tf, x, mode, updates) -> conv.apply(tf, x.get(0));
+      return (tf, x, mode, statistics) -> conv.apply(tf, x.get(0));
     }
     if (layer instanceof Layer.DepthwiseConv d) {
       MaskedDepthwiseConv2d conv =
           new MaskedDepthwiseConv2d(store, d.name(), d.kernelSize(), d.stride(), d.channels(), 1, in, CONV_INIT);
-      return (tf, x, mode, updates) -> conv.apply(tf, x.get(0));
+      return (tf, x, mode, statistics) -> conv.apply(tf, x.get(0));
     }
     if (layer instanceof Layer.BatchNormalization b) {
       BatchNorm bn = new BatchNorm(store, b.name(), b.channels(), b.activation(), architecture.initialGamma(b));
-      return (tf, x, mode, updates) -> bn.apply(tf, x.get(0), mode, updates);
+      return (tf, x, mode, statistics) -> bn.apply(tf, x.get(0), mode, statistics);
     }
     if (layer instanceof Layer.Dense d) {
       Dense dense = new Dense(store, d.name(), d.inFeatures(), d.outFeatures(), in, FC_INIT);
-      return (tf, x, mode, updates) -> dense.apply(tf, x.get(0));
+      return (tf, x, mode, statistics) -> dense.apply(tf, x.get(0));
     }
     if (layer instanceof Layer.Add a) {
-      return (tf, x, mode, updates) -> a.activation().apply(tf, tf.math.add(x.get(0), x.get(1)));
+      return (tf, x, mode, statistics) -> a.activation().apply(tf, tf.math.add(x.get(0), x.get(1)));
     }
     if (layer instanceof Layer.MaxPool p) {
-      return (tf, x, mode, updates) -> tf.nn.maxPool(x.get(0), tf.constant(new int[] {1, p.size(), p.size(), 1}),
+      return (tf, x, mode, statistics) -> tf.nn.maxPool(x.get(0), tf.constant(new int[] {1, p.size(), p.size(), 1}),
           tf.constant(new int[] {1, p.stride(), p.stride(), 1}), "SAME", MaxPool.dataFormat("NHWC"));
     }
     if (layer instanceof Layer.GlobalAveragePool) {
-      return (tf, x, mode, updates) -> tf.math.mean(x.get(0), tf.constant(new int[] {1, 2}));
+      return (tf, x, mode, statistics) -> tf.math.mean(x.get(0), tf.constant(new int[] {1, 2}));
     }
     if (layer instanceof Layer.Input) {
-      return (tf, x, mode, updates) -> x.get(0);
+      return (tf, x, mode, statistics) -> x.get(0);
     }
     throw new IllegalArgumentException("no graph code for layer " + layer);
   }
@@ -155,7 +156,7 @@ public final class NetworkGraph {
 
   /** Builds the network on {@code images} [N,H,W,C] (normalised). */
   public Forward forward(Ops tf, Operand<TFloat32> images, BnMode mode) {
-    List<Op> updates = new ArrayList<>();
+    List<MovingAverage> statistics = new ArrayList<>();
     List<Forward.MaskPoint> points = new ArrayList<>();
     List<Operand<TFloat32>> values = new ArrayList<>();
     for (LayerGraph.Node node : layers.nodes()) {
@@ -166,7 +167,7 @@ public final class NetworkGraph {
       if (inputs.isEmpty()) {
         inputs.add(images);
       }
-      Operand<TFloat32> y = modules.get(node.id()).apply(tf, inputs, mode, updates);
+      Operand<TFloat32> y = modules.get(node.id()).apply(tf, inputs, mode, statistics);
       int group = groups.outGroup(node);
       if (masked[node.id()]) {
         y = gates.get(group).apply(tf, y);
@@ -174,6 +175,7 @@ public final class NetworkGraph {
       }
       values.add(y);
     }
-    return new Forward(values.get(values.size() - 1), List.copyOf(updates), List.copyOf(points));
+    List<Op> updates = statistics.stream().map(s -> s.update(tf)).toList();
+    return new Forward(values.get(values.size() - 1), updates, List.copyOf(statistics), List.copyOf(points));
   }
 }

@@ -2,7 +2,10 @@ package dev.ekg.model;
 
 import dev.ekg.nn.BnMode;
 import dev.ekg.nn.VariableStore;
+import java.util.List;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
+import org.tensorflow.Operand;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -22,6 +25,18 @@ public interface TrainableModel {
 
   /** The forward pass on {@link #images()}. */
   Forward forward(BnMode mode);
+
+  /**
+   * Another forward pass of the same variables on {@code images}, its ops built with {@code tf}
+   * (a replica's name scope and device).
+   */
+  Forward forward(Ops tf, Operand<TFloat32> images, BnMode mode);
+
+  /**
+   * The device of each replica of a training step, in replica order; one device means a single
+   * replica on {@link #images()} and {@link #forward(BnMode)}.
+   */
+  List<DeviceSpec> replicaDevices();
 
   VariableStore variables();
 

@@ -2,7 +2,6 @@ package dev.ekg.nn;
 
 import java.util.List;
 import org.tensorflow.Operand;
-import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.nn.FusedBatchNorm;
 import org.tensorflow.types.TFloat32;
@@ -10,9 +9,9 @@ import org.tensorflow.types.TInt32;
 
 /**
  * Batch normalisation of reference §4.4: ε = 1e-5, parameters shaped {@code [1,1,1,C]}, then an
- * {@link Activation}. In {@link BnMode#TRAIN} it normalises with the batch mean and biased variance and offers the
- * moving-average update {@code moving − 0.1·(moving − batch)} as graph ops; the caller decides
- * whether to run them (the reference skips them while a gate masks the layer).
+ * {@link Activation}. In {@link BnMode#TRAIN} it normalises with the batch mean and offers the batch's
+ * mean and biased variance as {@link MovingAverage}s; the caller decides whether and how to update
+ * the moving statistics (the reference skips it while a gate masks the layer).
  */
 public final class BatchNorm {
   public static final float EPSILON = 1e-5f;
@@ -55,10 +54,10 @@ public final class BatchNorm {
   }
 
   /**
-   * Normalises {@code x} [N,H,W,C]. In train mode the two moving-average updates are appended to
-   * {@code updates}; in inference mode nothing is appended.
+   * Normalises {@code x} [N,H,W,C]. In train mode the batch's mean and variance are appended to
+   * {@code statistics}; in inference mode nothing is appended.
    */
-  public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x, BnMode mode, List<Op> updates) {
+  public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x, BnMode mode, List<MovingAverage> statistics) {
     FusedBatchNorm<TFloat32, TFloat32> bn;
     if (mode == BnMode.TRAIN) {
       Operand<TFloat32> empty = tf.constant(new float[0]);
@@ -66,8 +65,8 @@ public final class BatchNorm {
           tf.nn.fusedBatchNorm(
               x, vector(tf, gamma), vector(tf, beta), empty, empty,
               FusedBatchNorm.isTraining(true), FusedBatchNorm.epsilon(EPSILON));
-      updates.add(movingAverageUpdate(tf, movingMean, bn.batchMean()));
-      updates.add(movingAverageUpdate(tf, movingVariance, biased(tf, x, bn.batchVariance())));
+      statistics.add(new MovingAverage(movingMean, shaped(tf, bn.batchMean())));
+      statistics.add(new MovingAverage(movingVariance, shaped(tf, biased(tf, x, bn.batchVariance()))));
     } else {
       bn =
           tf.nn.fusedBatchNorm(
@@ -88,11 +87,8 @@ public final class BatchNorm {
     return tf.math.mul(unbiased, tf.math.div(tf.math.sub(n, tf.constant(1f)), n));
   }
 
-  private Op movingAverageUpdate(Ops tf, ModelVariable moving, Operand<TFloat32> batchValue) {
-    Operand<TFloat32> batch = tf.reshape(batchValue, tf.constant(new long[] {1, 1, 1, channels}));
-    Operand<TFloat32> delta =
-        tf.math.mul(tf.constant(1f - MOMENTUM), tf.math.sub(moving.value(), batch));
-    return tf.assignVariableOp(moving.handle(), tf.math.sub(moving.value(), delta));
+  private Operand<TFloat32> shaped(Ops tf, Operand<TFloat32> perChannel) {
+    return tf.reshape(perChannel, tf.constant(new long[] {1, 1, 1, channels}));
   }
 
   private Operand<TFloat32> vector(Ops tf, ModelVariable v) {

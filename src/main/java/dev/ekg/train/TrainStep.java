@@ -9,6 +9,7 @@ import dev.ekg.model.TrainableModel;
 import dev.ekg.nn.BnMode;
 import dev.ekg.nn.Initializer;
 import dev.ekg.nn.ModelVariable;
+import dev.ekg.nn.MovingAverage;
 import dev.ekg.nn.VariableKind;
 import dev.ekg.nn.VariableStore;
 import java.io.IOException;
@@ -18,10 +19,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.Tensor;
+import org.tensorflow.ndarray.Shape;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
@@ -32,25 +36,39 @@ import org.tensorflow.types.family.TType;
 /**
  * One optimisation step of a model, built once into the model's graph (reference §5.1, §5.3): loss
  * {@code Σ CE / batchSizeFlag}, gradients by {@code Graph.addGradients}, coupled L2 weight decay on
- * every trainable variable divided by the replica count, Keras Nesterov momentum with the learning
- * rate fed per step, BN moving averages updated with every chunk. With {@code accum > 1} the batch
- * runs as equal chunks whose gradients are summed; weight decay is added once and one update made.
+ * every trainable variable, Keras Nesterov momentum with the learning rate fed per step, BN moving
+ * averages updated with every chunk. With {@code accum > 1} the batch runs as equal chunks whose
+ * gradients are summed; weight decay is added once and one update made.
+ *
+ * <p>Mirrored over the model's replica devices (§5.3 MirroredStrategy semantics): replica k of n
+ * takes rows [k·B/n, (k+1)·B/n) of every batch, runs the forward and backward pass on its own
+ * device with its own batch statistics, and divides its loss by the global batch; the replicas'
+ * gradients are summed once and one update is applied to the shared variables. Each replica adds
+ * {@code wd/n · w}, so the sum carries {@code wd · w}. The BN moving statistics are updated from the
+ * mean of the replicas' batch statistics.
  */
 public final class TrainStep {
   /**
    * @param batchSizeFlag the loss divisor: the {@code --batch_size} flag, as the reference divides
    *     by the flag and not by the actual batch
-   * @param replicas devices the batch is split over; weight decay is divided by it (§5.3)
    */
-  public record Config(float weightDecay, int batchSizeFlag, int accum, int replicas, int teachers) {
+  public record Config(float weightDecay, int batchSizeFlag, int accum, int teachers) {
     /** Plain cross-entropy (§5.1), no memory bank. */
-    public Config(float weightDecay, int batchSizeFlag, int accum, int replicas) {
-      this(weightDecay, batchSizeFlag, accum, replicas, 0);
+    public Config(float weightDecay, int batchSizeFlag, int accum) {
+      this(weightDecay, batchSizeFlag, accum, 0);
     }
 
     /** This config with {@code count} memory-bank teachers (0: plain cross-entropy). */
     public Config withTeachers(int count) {
-      return new Config(weightDecay, batchSizeFlag, accum, replicas, count);
+      return new Config(weightDecay, batchSizeFlag, accum, count);
+    }
+
+    /**
+     * @throws IllegalArgumentException naming both numbers if {@code --batch_size} does not split
+     *     evenly over {@code replicas} and their {@code --accum} chunks
+     */
+    public void requireEvenSplit(int replicas) {
+      TrainStep.requireEvenSplit("--batch_size", batchSizeFlag, replicas, accum);
     }
 
     /** Images per example: two augmented views with the memory bank (§5.2), else one. */
@@ -84,67 +102,68 @@ public final class TrainStep {
    */
   public record Outcome(float loss, int correct) {}
 
+  /** One replica's share of the step: its inputs, loss, hits and loss gradients. */
+  private record Tower(
+      Placeholder<TFloat32> images,
+      BatchTensors imageTensors,
+      Placeholder<TInt32> labels,
+      Placeholder<TFloat32> knowledge,
+      Operand<TFloat32> loss,
+      Operand<TInt32> correct,
+      List<Operand<TFloat32>> gradients,
+      Forward forward) {}
+
   private final TrainableModel model;
   private final Config config;
-  private final Placeholder<TInt32> labels;
-  private final Placeholder<TFloat32> knowledge;
   private final Placeholder<TFloat32> learningRate;
-  private final Operand<TFloat32> loss;
-  private final Operand<TInt32> correct;
+  private final List<Tower> towers = new ArrayList<>();
   private final List<Op> accumulate = new ArrayList<>();
   private final List<Op> update = new ArrayList<>();
-  private final List<Op> bnUpdates;
+  private final List<Op> bnUpdates = new ArrayList<>();
   private final List<ModelVariable> slots;
   private final List<ModelVariable> trainable;
-  private final List<Operand<TFloat32>> lossGradients = new ArrayList<>();
   private final CheckpointOps checkpoint;
-  private final BatchTensors images;
 
+  /**
+   * @throws IllegalArgumentException if {@code --batch_size} does not split evenly over the
+   *     replicas and their {@code --accum} chunks
+   */
   public TrainStep(TrainableModel model, Config config) {
     this.model = model;
     this.config = config;
     Ops tf = model.ops().withSubScope("train");
     VariableStore store = model.variables();
     this.trainable = store.of(VariableKind.TRAINABLE);
-    Forward forward = model.forward(BnMode.TRAIN);
-    this.bnUpdates = forward.bnUpdates();
-    int classes = model.numClasses();
-
-    this.labels = tf.withName("labels").placeholder(TInt32.class);
+    List<DeviceSpec> devices = model.replicaDevices();
+    int replicas = devices.size();
+    config.requireEvenSplit(replicas);
     this.learningRate = tf.withName("learning_rate").placeholder(TFloat32.class);
-    Operand<TInt32> rowLabels = config.views() == 1 ? labels : MemoryBankDistillation.perView(tf, labels);
-    Operand<TFloat32> oneHot = tf.oneHot(rowLabels, tf.constant(classes), tf.constant(1f), tf.constant(0f));
-    if (config.teachers() > 0) {
-      this.knowledge = tf.withName("knowledge").placeholder(TFloat32.class);
-      Operand<TFloat32> bank = tf.reshape(knowledge, tf.constant(new int[] {-1, classes, config.teachers()}));
-      this.loss = tf.withName("loss").identity(MemoryBankDistillation.loss(
-          tf, forward.logits(), oneHot, bank, classes, config.batchSizeFlag()));
+    if (replicas == 1) {
+      towers.add(tower(tf, null, model.images(), model.forward(BnMode.TRAIN)));
+      bnUpdates.addAll(towers.get(0).forward().bnUpdates());
     } else {
-      this.knowledge = null;
-      Operand<TFloat32> ce = tf.nn.softmaxCrossEntropyWithLogits(forward.logits(), oneHot).loss();
-      this.loss =
-          tf.withName("loss").math.div(tf.reduceSum(ce, tf.constant(0)), tf.constant((float) config.batchSizeFlag()));
+      for (int r = 0; r < replicas; r++) {
+        Ops replica = tf.withSubScope("replica" + r).withDevice(devices.get(r));
+        Placeholder<TFloat32> images = replica.withName("images").placeholder(TFloat32.class,
+            Placeholder.shape(Shape.of(-1, model.exampleShape()[0], model.exampleShape()[1], model.exampleShape()[2])));
+        towers.add(tower(replica, "train/replica" + r + "/gradients", images,
+            model.forward(replica, images, BnMode.TRAIN)));
+      }
+      List<List<MovingAverage>> statistics = towers.stream().map(t -> t.forward().batchStatistics()).toList();
+      for (int j = 0; j < statistics.get(0).size(); j++) {
+        int statistic = j;
+        bnUpdates.add(MovingAverage.meanUpdate(tf, statistics.stream().map(s -> s.get(statistic)).toList()));
+      }
     }
-    this.correct =
-        tf.reduceSum(
-            tf.dtypes.cast(tf.math.equal(tf.math.argMax(forward.logits(), tf.constant(1), TInt32.class), rowLabels),
-                TInt32.class),
-            tf.constant(0));
 
-    // with two views the gradients are halved, averaging the views; weight decay is not (§5.2)
-    Operand<TFloat32> objective =
-        config.views() == 1 ? loss : tf.math.mul(loss, tf.constant(1f / config.views()));
-    Output<?>[] grads =
-        model.graph().addGradients(
-            objective.asOutput(), trainable.stream().map(v -> v.value().asOutput()).toArray(Output[]::new));
     List<Operand<TFloat32>> total = new ArrayList<>();
     List<ModelVariable> accumulators = new ArrayList<>();
-    Operand<TFloat32> decay = tf.constant(config.weightDecay() / config.replicas());
+    Operand<TFloat32> decay = tf.constant(config.weightDecay());
     for (int i = 0; i < trainable.size(); i++) {
       ModelVariable v = trainable.get(i);
-      @SuppressWarnings("unchecked")
-      Operand<TFloat32> g = (Operand<TFloat32>) grads[i];
-      lossGradients.add(g);
+      int variable = i;
+      List<Operand<TFloat32>> perReplica = towers.stream().map(t -> t.gradients().get(variable)).toList();
+      Operand<TFloat32> g = replicas == 1 ? perReplica.get(0) : tf.math.addN(perReplica);
       if (config.accum() > 1) {
         ModelVariable acc =
             store.create("accumulators/" + v.key(), v.shape(), VariableKind.ACCUMULATOR, Initializer.constant(0f));
@@ -170,7 +189,59 @@ public final class TrainStep {
       handles.put(v.key(), v.handle());
     }
     this.checkpoint = new CheckpointOps(tf, values, handles);
-    this.images = new BatchTensors(model.exampleShape());
+  }
+
+  /**
+   * @throws IllegalArgumentException naming both numbers if batches of {@code batch} (the value of
+   *     {@code flag}) do not split evenly over {@code replicas} and their {@code accum} chunks
+   */
+  public static void requireEvenSplit(String flag, int batch, int replicas, int accum) {
+    if (batch % (replicas * accum) != 0) {
+      throw new IllegalArgumentException(flag + " " + batch + " does not split evenly over " + replicas
+          + " replicas × --accum " + accum + ": expected a multiple of " + replicas * accum);
+    }
+  }
+
+  /**
+   * The objective of one replica on its rows (reference §5.1, §5.2) and its gradients.
+   *
+   * @param gradientPrefix the name scope of the gradient ops; null for the graph's default
+   */
+  private Tower tower(Ops tf, String gradientPrefix, Placeholder<TFloat32> images, Forward forward) {
+    int classes = model.numClasses();
+    Placeholder<TInt32> labels = tf.withName("labels").placeholder(TInt32.class);
+    Placeholder<TFloat32> knowledge = null;
+    Operand<TInt32> rowLabels = config.views() == 1 ? labels : MemoryBankDistillation.perView(tf, labels);
+    Operand<TFloat32> oneHot = tf.oneHot(rowLabels, tf.constant(classes), tf.constant(1f), tf.constant(0f));
+    Operand<TFloat32> loss;
+    if (config.teachers() > 0) {
+      knowledge = tf.withName("knowledge").placeholder(TFloat32.class);
+      Operand<TFloat32> bank = tf.reshape(knowledge, tf.constant(new int[] {-1, classes, config.teachers()}));
+      loss = tf.withName("loss").identity(MemoryBankDistillation.loss(
+          tf, forward.logits(), oneHot, bank, classes, config.batchSizeFlag()));
+    } else {
+      Operand<TFloat32> ce = tf.nn.softmaxCrossEntropyWithLogits(forward.logits(), oneHot).loss();
+      loss = tf.withName("loss").math.div(tf.reduceSum(ce, tf.constant(0)), tf.constant((float) config.batchSizeFlag()));
+    }
+    Operand<TInt32> correct =
+        tf.reduceSum(
+            tf.dtypes.cast(tf.math.equal(tf.math.argMax(forward.logits(), tf.constant(1), TInt32.class), rowLabels),
+                TInt32.class),
+            tf.constant(0));
+
+    // with two views the gradients are halved, averaging the views; weight decay is not (§5.2)
+    Operand<TFloat32> objective =
+        config.views() == 1 ? loss : tf.math.mul(loss, tf.constant(1f / config.views()));
+    Output<?>[] grads = model.graph().addGradients(gradientPrefix, new Output<?>[] {objective.asOutput()},
+        trainable.stream().map(v -> v.value().asOutput()).toArray(Output[]::new), null);
+    List<Operand<TFloat32>> gradients = new ArrayList<>();
+    for (Output<?> g : grads) {
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> typed = (Operand<TFloat32>) g;
+      gradients.add(typed);
+    }
+    return new Tower(images, new BatchTensors(model.exampleShape()), labels, knowledge, loss, correct, gradients,
+        forward);
   }
 
   /** What a training checkpoint holds: weights, BN moving statistics and momentum slots. */
@@ -190,45 +261,53 @@ public final class TrainStep {
    * example-major), their labels and, with the memory bank, their teacher logits ({@code [C, n_t]}
    * per example).
    *
-   * @throws IllegalArgumentException if the batch does not split into {@code accum} equal chunks
+   * @throws IllegalArgumentException if the batch does not split into equal chunks over the
+   *     replicas and {@code accum}
    */
   public Outcome run(float[] batchImages, int[] batchLabels, float[] batchKnowledge, int batch, float lr) {
-    if ((knowledge != null) != (batchKnowledge != null)) {
-      throw new IllegalArgumentException(knowledge != null
+    boolean distills = config.teachers() > 0;
+    if (distills != (batchKnowledge != null)) {
+      throw new IllegalArgumentException(distills
           ? "this step distills from the memory bank: the batch needs teacher logits"
           : "this step has no memory bank, but the batch carries teacher logits");
     }
-    if (batch % config.accum() != 0) {
-      throw new IllegalArgumentException(
-          "batch of " + batch + " does not split into --accum " + config.accum() + " equal chunks");
-    }
-    int chunk = batch / config.accum();
+    int replicas = towers.size();
+    requireEvenSplit("a batch of", batch, replicas, config.accum());
+    int shard = batch / replicas;
+    int chunk = shard / config.accum();
+    int views = config.views();
     float lossSum = 0;
     int hits = 0;
-    Session session = model.session();
     try (TFloat32 rate = TFloat32.scalarOf(lr)) {
       for (int k = 0; k < config.accum(); k++) {
-        int[] chunkLabels = Arrays.copyOfRange(batchLabels, k * chunk, (k + 1) * chunk);
-        int views = config.views();
-        try (TInt32 y = TInt32.vectorOf(chunkLabels);
-            TFloat32 bank = batchKnowledge == null ? null
-                : TensorArrays.rows(batchKnowledge, batchKnowledge.length / batch, k * chunk, chunk)) {
-          Session.Runner runner =
-              session.runner()
-                  .feed(model.images(), images.fill(batchImages, k * chunk * views, chunk * views))
-                  .feed(labels, y)
-                  .feed(learningRate, rate)
-                  .fetch(loss)
-                  .fetch(correct);
-          if (bank != null) {
-            runner.feed(knowledge, bank);
+        List<Tensor> fed = new ArrayList<>();
+        try {
+          Session.Runner runner = model.session().runner().feed(learningRate, rate);
+          for (int r = 0; r < replicas; r++) {
+            Tower tower = towers.get(r);
+            int first = r * shard + k * chunk;
+            TInt32 y = TInt32.vectorOf(Arrays.copyOfRange(batchLabels, first, first + chunk));
+            fed.add(y);
+            runner.feed(tower.images(), tower.imageTensors().fill(batchImages, first * views, chunk * views))
+                .feed(tower.labels(), y)
+                .fetch(tower.loss())
+                .fetch(tower.correct());
+            if (distills) {
+              TFloat32 bank = TensorArrays.rows(batchKnowledge, batchKnowledge.length / batch, first, chunk);
+              fed.add(bank);
+              runner.feed(tower.knowledge(), bank);
+            }
           }
           (k == config.accum() - 1 ? update : accumulate).forEach(runner::addTarget);
           bnUpdates.forEach(runner::addTarget);
           try (Result r = runner.run()) {
-            lossSum += ((TFloat32) r.get(0)).getFloat();
-            hits += ((TInt32) r.get(1)).getInt();
+            for (int t = 0; t < replicas; t++) {
+              lossSum += ((TFloat32) r.get(2 * t)).getFloat();
+              hits += ((TInt32) r.get(2 * t + 1)).getInt();
+            }
           }
+        } finally {
+          fed.forEach(Tensor::close);
         }
       }
     }
@@ -237,13 +316,15 @@ public final class TrainStep {
 
   /**
    * The gradients of the loss of one batch, before weight decay, keyed by variable key; runs no
-   * update of any kind. For checks against the reference and diagnostics.
+   * update of any kind. For checks against the reference and diagnostics (one replica).
    */
   public Map<String, FloatArray> lossGradients(float[] batchImages, int[] batchLabels, int batch) {
-    Session.Runner runner;
+    Tower tower = towers.get(0);
     try (TInt32 y = TInt32.vectorOf(Arrays.copyOf(batchLabels, batch))) {
-      runner = model.session().runner().feed(model.images(), images.fill(batchImages, batch)).feed(labels, y);
-      lossGradients.forEach(runner::fetch);
+      Session.Runner runner = model.session().runner()
+          .feed(tower.images(), tower.imageTensors().fill(batchImages, batch))
+          .feed(tower.labels(), y);
+      tower.gradients().forEach(runner::fetch);
       Map<String, FloatArray> out = new LinkedHashMap<>();
       try (Result r = runner.run()) {
         for (int i = 0; i < trainable.size(); i++) {

@@ -84,6 +84,24 @@ class TrainCommandTest {
   }
 
   @Test
+  void trainsOnTwoReplicas() throws IOException {
+    Path run = dir.resolve("two-replicas");
+    assertEquals(0, run(trainArgs(run, 1, "--replicas", "2")), err.toString());
+    assertTrue(out.toString().contains("Epoch: 1, train_loss: "), out.toString());
+    assertEquals(2, new ObjectMapper().readTree(run.resolve("arguments.json").toFile()).get("replicas").asInt());
+    assertEquals(1, RunState.read(run).epoch());
+  }
+
+  @Test
+  void aBatchThatDoesNotSplitOverTheReplicasIsRefusedBeforeAnythingIsWritten() {
+    Path run = dir.resolve("three-replicas");
+    assertEquals(2, run(trainArgs(run, 1, "--replicas", "3")));
+    assertEquals("train: error: --batch_size 16 does not split evenly over 3 replicas × --accum 1: expected a multiple of 3",
+        err.toString().strip());
+    assertFalse(Files.exists(run));
+  }
+
+  @Test
   void refusesAnOldRunUnlessToldWhatToDo() throws IOException {
     Path run = dir.resolve("old");
     Files.createDirectories(run);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.ekg.io.FloatArray;
 import dev.ekg.io.TensorArrays;
 import dev.ekg.nn.BnMode;
-import dev.ekg.nn.SessionOptions;
+import dev.ekg.runtime.SessionOptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.tensorflow.types.TFloat32;

@@ -9,7 +9,7 @@ import dev.ekg.Goldens;
 import dev.ekg.io.FloatArray;
 import dev.ekg.io.TensorArrays;
 import dev.ekg.nn.BnMode;
-import dev.ekg.nn.SessionOptions;
+import dev.ekg.runtime.SessionOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

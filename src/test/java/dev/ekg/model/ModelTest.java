@@ -11,7 +11,7 @@ import dev.ekg.io.PickleWeights;
 import dev.ekg.io.TensorArrays;
 import dev.ekg.io.WeightFiles;
 import dev.ekg.nn.BnMode;
-import dev.ekg.nn.SessionOptions;
+import dev.ekg.runtime.SessionOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import dev.ekg.io.PickleWeights;
 import dev.ekg.io.TensorArrays;
 import dev.ekg.nn.BnMode;
 import dev.ekg.nn.Gate;
-import dev.ekg.nn.SessionOptions;
+import dev.ekg.runtime.SessionOptions;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;

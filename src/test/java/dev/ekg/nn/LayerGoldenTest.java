@@ -127,10 +127,11 @@ class LayerGoldenTest {
     assignments.put(bn.movingMean().key(), npy("batch_norm/moving_mean.npy"));
     assignments.put(bn.movingVariance().key(), npy("batch_norm/moving_variance.npy"));
     Operand<TFloat32> x = constant(npy("batch_norm/x.npy"));
-    List<Op> updates = new ArrayList<>();
-    Operand<TFloat32> train = bn.apply(tf, x, BnMode.TRAIN, updates);
+    List<MovingAverage> statistics = new ArrayList<>();
+    Operand<TFloat32> train = bn.apply(tf, x, BnMode.TRAIN, statistics);
     Operand<TFloat32> inference = bn.apply(tf, x, BnMode.INFERENCE, new ArrayList<>());
-    assertEquals(2, updates.size());
+    assertEquals(2, statistics.size());
+    List<Op> updates = statistics.stream().map(m -> m.update(tf)).toList();
     try (Session s = new Session(graph)) {
       store.assign(s, assignments);
       try (Result r = s.runner().fetch(train).fetch(inference).run()) {

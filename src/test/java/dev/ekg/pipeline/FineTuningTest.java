@@ -12,11 +12,11 @@ import dev.ekg.data.SyntheticCifar;
 import dev.ekg.io.FloatArray;
 import dev.ekg.io.PickleWeights;
 import dev.ekg.io.TensorBoardReader;
-import dev.ekg.model.ResNetArchitecture;
 import dev.ekg.model.Model;
+import dev.ekg.model.ResNetArchitecture;
 import dev.ekg.model.ResNetSpec;
-import dev.ekg.nn.SessionOptions;
 import dev.ekg.progress.ProgressReporter;
+import dev.ekg.runtime.SessionOptions;
 import dev.ekg.train.LearningRateSchedule;
 import dev.ekg.train.TrainStep;
 import dev.ekg.train.TrainingDivergedException;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FineTuningTest {
   private static final ResNetArchitecture RESNET8 = ResNetArchitecture.of(ResNetSpec.ofDepth(8, 10));
   /** One thread per op: the bits then do not depend on the core count of the machine running the tests. */
-  private static final SessionOptions SERIAL = new SessionOptions(false, List.of(), 1, 1);
+  private static final SessionOptions SERIAL = new SessionOptions(false, List.of(), 1, 1, 1);
   private static CifarSplits data;
 
   @TempDir Path dir;
@@ -54,7 +54,7 @@ class FineTuningTest {
   private RunState train(Path runDir, int epochs, RunState state, LearningRateSchedule schedule, FloatArray bank)
       throws IOException, InterruptedException {
     try (Model model = Model.create(RESNET8, SERIAL, 7)) {
-      TrainStep.Config step = new TrainStep.Config(5e-4f, 32, 2, 1);
+      TrainStep.Config step = new TrainStep.Config(5e-4f, 32, 2);
       FineTuning.Settings settings = new FineTuning.Settings(epochs, 32, 50, schedule, 3, 0, false, bank);
       return new FineTuning(model, step, settings, runDir, new PrintWriter(out),
               ProgressReporter.plain(new PrintWriter(new StringWriter())))

@@ -12,7 +12,7 @@ import dev.ekg.model.Architecture;
 import dev.ekg.model.Model;
 import dev.ekg.model.NetworkSpec;
 import dev.ekg.nn.BnMode;
-import dev.ekg.nn.SessionOptions;
+import dev.ekg.runtime.SessionOptions;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

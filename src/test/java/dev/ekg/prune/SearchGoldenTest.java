@@ -1,6 +1,5 @@
 package dev.ekg.prune;
 
-import dev.ekg.data.ValidationSet;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,16 +9,17 @@ import dev.ekg.Goldens;
 import dev.ekg.criteria.ScoringContext;
 import dev.ekg.data.CifarDataset;
 import dev.ekg.data.Normalization;
+import dev.ekg.data.ValidationSet;
 import dev.ekg.io.FloatArray;
 import dev.ekg.io.IntArray;
 import dev.ekg.io.NpyFile;
 import dev.ekg.io.PickleWeights;
-import dev.ekg.model.ResNetArchitecture;
 import dev.ekg.model.GatePlan;
 import dev.ekg.model.Model;
+import dev.ekg.model.ResNetArchitecture;
 import dev.ekg.model.ResNetSpec;
-import dev.ekg.nn.CpuKernels;
-import dev.ekg.nn.SessionOptions;
+import dev.ekg.runtime.CpuKernels;
+import dev.ekg.runtime.SessionOptions;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,19 +10,12 @@ import dev.ekg.Goldens;
 import dev.ekg.io.FloatArray;
 import dev.ekg.io.NpyFile;
 import dev.ekg.io.PickleWeights;
-import dev.ekg.model.Forward;
-import dev.ekg.model.ResNetArchitecture;
 import dev.ekg.model.Model;
+import dev.ekg.model.ResNetArchitecture;
 import dev.ekg.model.ResNetSpec;
-import dev.ekg.model.TrainableModel;
-import dev.ekg.nn.BnMode;
-import dev.ekg.nn.CpuKernels;
-import dev.ekg.nn.Dense;
-import dev.ekg.nn.Initializer;
-import dev.ekg.nn.MaskedConv2d;
-import dev.ekg.nn.ModelVariable;
-import dev.ekg.nn.SessionOptions;
 import dev.ekg.nn.VariableStore;
+import dev.ekg.runtime.CpuKernels;
+import dev.ekg.runtime.SessionOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,12 +27,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.tensorflow.Graph;
-import org.tensorflow.Operand;
-import org.tensorflow.Session;
-import org.tensorflow.op.Ops;
-import org.tensorflow.op.core.Placeholder;
-import org.tensorflow.types.TFloat32;
 
 /** The training step against the oracle (reference §5.1, §5.3): gradients, optimizer, accumulation. */
 class TrainStepGoldenTest {
@@ -90,7 +77,7 @@ class TrainStepGoldenTest {
       ResNetSpec spec = ResNetSpec.of("ResNet-56", 10);
       try (Model model = Model.withWeights(
           ResNetArchitecture.fromWeights(spec, weights, "res56"), weights, SessionOptions.DEFAULT)) {
-        TrainStep step = new TrainStep(model, new TrainStep.Config(5e-4f, 8, 1, 1));
+        TrainStep step = new TrainStep(model, new TrainStep.Config(5e-4f, 8, 1));
         pretrainedGradients = step.lossGradients(
             Goldens.npy("resnet56/images.npy").data(), new int[] {0, 1, 2, 3, 4, 5, 6, 7}, 8);
       }
@@ -153,7 +140,7 @@ class TrainStepGoldenTest {
     ResNetSpec spec = ResNetSpec.ofDepth(8, 10);
     try (Model model = Model.withWeights(
         ResNetArchitecture.fromWeights(spec, initial, "initial.pkl"), initial, SessionOptions.DEFAULT)) {
-      TrainStep step = new TrainStep(model, new TrainStep.Config(5e-4f, 16, 1, 1));
+      TrainStep step = new TrainStep(model, new TrainStep.Config(5e-4f, 16, 1));
       for (int k = 0; k < 3; k++) {
         float lr = (float) summary.get("learning_rates").get(k).asDouble();
         float loss = step.run(images, labels, 16, lr).loss();
@@ -178,10 +165,10 @@ class TrainStepGoldenTest {
   @ValueSource(ints = {1, 2, 4})
   void accumulatedChunksMakeTheSameUpdateAsOneBatch(int accum) throws IOException {
     Map<String, FloatArray> initial = pickle(DIR + "accumulation/initial.pkl");
-    try (TinyNet net = new TinyNet()) {
+    try (TinyNet net = new TinyNet(SessionOptions.DEFAULT)) {
       Map<String, FloatArray> byKey = new LinkedHashMap<>();
       initial.forEach((k, v) -> byKey.put(k.replace(":0", ""), v));
-      TrainStep step = new TrainStep(net, new TrainStep.Config(5e-4f, 8, accum, 1));
+      TrainStep step = new TrainStep(net, new TrainStep.Config(5e-4f, 8, accum));
       net.variables().assign(net.session(), byKey);
       step.run(Goldens.npy(DIR + "accumulation/images.npy").data(), labels(DIR + "accumulation/labels.npy"), 8, 0.1f);
       Map<String, FloatArray> after = VariableStore.read(net.session(), step.stateVariables());
@@ -193,40 +180,6 @@ class TrainStepGoldenTest {
             : key.replace(":0", "");
         assertClose(value, after.get(ours), 1e-5, 0, key);
       });
-    }
-  }
-
-  /** The oracle's BN-free net: 3×3 conv (3→4) → ReLU → spatial mean → dense (4→10). */
-  private static final class TinyNet implements TrainableModel, AutoCloseable {
-    private final Graph graph = new Graph();
-    private final Ops tf = Ops.create(graph);
-    private final VariableStore store = new VariableStore(tf, 1);
-    private final Placeholder<TFloat32> images =
-        tf.placeholder(TFloat32.class, Placeholder.shape(org.tensorflow.ndarray.Shape.of(-1, 8, 8, 3)));
-    private final Forward forward;
-    private final Session session;
-
-    TinyNet() {
-      MaskedConv2d conv = new MaskedConv2d(store, "conv", 3, 1, 3, 4, null, null, Initializer.constant(0f));
-      Dense fc = new Dense(store, "fc", 4, 10, null, Initializer.constant(0f));
-      Operand<TFloat32> pooled = tf.math.mean(tf.nn.relu(conv.apply(tf, images)), tf.constant(new int[] {1, 2}));
-      forward = new Forward(fc.apply(tf, pooled), List.of(), List.of());
-      session = new Session(graph);
-    }
-
-    @Override public Graph graph() { return graph; }
-    @Override public Ops ops() { return tf; }
-    @Override public Session session() { return session; }
-    @Override public Placeholder<TFloat32> images() { return images; }
-    @Override public Forward forward(BnMode mode) { return forward; }
-    @Override public VariableStore variables() { return store; }
-    @Override public int numClasses() { return 10; }
-    @Override public int[] exampleShape() { return new int[] {8, 8, 3}; }
-
-    @Override
-    public void close() {
-      session.close();
-      graph.close();
     }
   }
 }

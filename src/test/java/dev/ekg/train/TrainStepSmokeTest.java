@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ekg.Goldens;
 import dev.ekg.io.FloatArray;
-import dev.ekg.model.ResNetArchitecture;
 import dev.ekg.model.Model;
+import dev.ekg.model.ResNetArchitecture;
 import dev.ekg.model.ResNetSpec;
-import dev.ekg.nn.SessionOptions;
+import dev.ekg.runtime.SessionOptions;
 import org.junit.jupiter.api.Test;
 
 class TrainStepSmokeTest {
@@ -16,7 +16,7 @@ class TrainStepSmokeTest {
     FloatArray images = Goldens.npy("resnet56/images.npy");
     int[] labels = {0, 1, 2, 3, 4, 5, 6, 7};
     try (Model model = Model.create(ResNetArchitecture.of(ResNetSpec.ofDepth(8, 10)), SessionOptions.DEFAULT)) {
-      TrainStep step = new TrainStep(model, new TrainStep.Config(5e-4f, 8, 2, 1));
+      TrainStep step = new TrainStep(model, new TrainStep.Config(5e-4f, 8, 2));
       float first = step.run(images.data(), labels, 8, 0.05f).loss();
       float last = first;
       for (int i = 0; i < 30; i++) {

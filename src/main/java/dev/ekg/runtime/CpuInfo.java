@@ -1,4 +1,4 @@
-package dev.ekg.nn;
+package dev.ekg.runtime;
 
 import java.io.IOException;
 import java.nio.file.Files;

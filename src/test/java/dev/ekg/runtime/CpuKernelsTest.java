@@ -1,4 +1,4 @@
-package dev.ekg.nn;
+package dev.ekg.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package dev.ekg.nn;
+package dev.ekg.runtime;
 
 import java.util.Locale;
 import java.util.Set;

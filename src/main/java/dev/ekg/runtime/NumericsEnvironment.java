@@ -1,4 +1,4 @@
-package dev.ekg.nn;
+package dev.ekg.runtime;
 
 import java.util.List;
 import java.util.Locale;

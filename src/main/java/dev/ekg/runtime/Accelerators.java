@@ -1,4 +1,4 @@
-package dev.ekg.nn;
+package dev.ekg.runtime;
 
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
