@@ -5,8 +5,10 @@ import dev.ekg.io.FloatArray;
 import dev.ekg.io.TensorArrays;
 import dev.ekg.nn.BnMode;
 import dev.ekg.nn.ModelVariable;
+import dev.ekg.nn.MovingAverage;
 import dev.ekg.nn.VariableKind;
 import dev.ekg.nn.VariableStore;
+import dev.ekg.runtime.ReplicaRows;
 import dev.ekg.runtime.SessionOptions;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,6 +24,7 @@ import org.tensorflow.Operand;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.ndarray.Shape;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.proto.GraphDef;
@@ -30,7 +33,10 @@ import org.tensorflow.types.family.TType;
 
 /**
  * One network in its own graph and session, ready for inference in both BN modes: the graph is
- * built once, weights are assigned into its variables, and images are fed per batch. Op names are
+ * built once, weights are assigned into its variables, and images are fed per batch. With several
+ * replica devices {@link #logits(TFloat32, BnMode)} and the BN statistics updates run one tower per
+ * device on its rows of the batch ({@link ReplicaRows}), batch statistics per replica and moving
+ * statistics from their mean; the named logits ops and {@link #forward(BnMode)} stay on one device. Op names are
  * stable so an exported GraphDef can be driven by name: {@value #IMAGES}, {@code logits_bn_train},
  * {@code logits_bn_inference}, and the {@link CheckpointOps} names.
  */
@@ -46,6 +52,8 @@ public final class Model implements TrainableModel, AutoCloseable {
   private final CheckpointOps checkpoint;
   private final Session session;
   private final List<DeviceSpec> replicaDevices;
+  private final Map<BnMode, Operand<TFloat32>> mirroredLogits = new EnumMap<>(BnMode.class);
+  private final List<Op> mirroredBnUpdates = new ArrayList<>();
 
   private Model(Architecture architecture, boolean gated, long seed, SessionOptions options) {
     this.graph = new Graph();
@@ -55,10 +63,18 @@ public final class Model implements TrainableModel, AutoCloseable {
     this.images =
         tf.withName(IMAGES)
             .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, side, side, 3)));
+    this.replicaDevices = options.replicaDevices();
     for (BnMode mode : BnMode.values()) {
       Forward forward = network.forward(tf, images, mode);
       forwards.put(mode, forward);
       logits.put(mode, tf.withName(logitsName(mode)).identity(forward.logits()));
+      if (replicaDevices.size() > 1) {
+        List<Forward> towers = towers(mode);
+        mirroredLogits.put(mode, tf.concat(towers.stream().map(Forward::logits).toList(), tf.constant(0)));
+        if (mode == BnMode.TRAIN) {
+          mirroredBnUpdates.addAll(meanUpdates(towers));
+        }
+      }
     }
     Map<String, Operand<TFloat32>> values = new LinkedHashMap<>();
     Map<String, Operand<? extends TType>> handles = new LinkedHashMap<>();
@@ -68,7 +84,26 @@ public final class Model implements TrainableModel, AutoCloseable {
     }
     this.checkpoint = new CheckpointOps(tf, values, handles);
     this.session = options.open(graph);
-    this.replicaDevices = options.replicaDevices();
+  }
+
+  /** One forward pass per replica device, each on its rows of {@link #images()} ({@link ReplicaRows}). */
+  private List<Forward> towers(BnMode mode) {
+    List<Forward> towers = new ArrayList<>();
+    for (int r = 0; r < replicaDevices.size(); r++) {
+      Ops replica = tf.withSubScope("replica" + r + "_" + mode.name().toLowerCase(Locale.ROOT))
+          .withDevice(replicaDevices.get(r));
+      towers.add(network.forward(replica, ReplicaRows.of(replica, images, r, replicaDevices.size()), mode));
+    }
+    return towers;
+  }
+
+  private List<Op> meanUpdates(List<Forward> towers) {
+    List<Op> updates = new ArrayList<>();
+    for (int j = 0; j < towers.get(0).batchStatistics().size(); j++) {
+      int statistic = j;
+      updates.add(MovingAverage.meanUpdate(tf, towers.stream().map(t -> t.batchStatistics().get(statistic)).toList()));
+    }
+    return updates;
   }
 
   /** A plain (ungated) network with random initial weights (seed 1). */
@@ -239,15 +274,24 @@ public final class Model implements TrainableModel, AutoCloseable {
 
   /** Logits [N, classes] of one batch of normalised images. */
   public FloatArray logits(TFloat32 batch, BnMode mode) {
-    try (Result r = session.runner().feed(images, batch).fetch(logits.get(mode)).run()) {
+    Operand<TFloat32> z = mirrors(batch) ? mirroredLogits.get(mode) : logits.get(mode);
+    try (Result r = session.runner().feed(images, batch).fetch(z).run()) {
       return TensorArrays.toArray((TFloat32) r.get(0));
     }
+  }
+
+  /**
+   * Whether {@code batch} runs on the replica towers: with several replica devices and at least one
+   * row for each (TensorFlow's kernels mishandle a zero-row shard), otherwise on one device.
+   */
+  private boolean mirrors(TFloat32 batch) {
+    return replicaDevices.size() > 1 && batch.shape().get(0) >= replicaDevices.size();
   }
 
   /** One moving-average update of every batch norm from the statistics of {@code batch}. */
   public void updateBatchNormStatistics(TFloat32 batch) {
     Session.Runner runner = session.runner().feed(images, batch);
-    forwards.get(BnMode.TRAIN).bnUpdates().forEach(runner::addTarget);
+    (mirrors(batch) ? mirroredBnUpdates : forwards.get(BnMode.TRAIN).bnUpdates()).forEach(runner::addTarget);
     runner.run();
   }
 

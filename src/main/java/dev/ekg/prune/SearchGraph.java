@@ -9,9 +9,12 @@ import dev.ekg.io.TensorArrays;
 import dev.ekg.model.Forward;
 import dev.ekg.model.Model;
 import dev.ekg.nn.BnMode;
+import dev.ekg.runtime.ReplicaRows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
+import org.tensorflow.DeviceSpec;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
@@ -20,6 +23,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TNumber;
 
 /**
  * The search's objective on a gated model (reference §6.4(a), (c)), built once into the model's
@@ -28,17 +32,23 @@ import org.tensorflow.types.TInt32;
  * evaluates candidates (loss, S, accuracy, logits) and is the EKG importance scorer: per channel
  * {@code |Σ_{b,h,w} ∂S/∂y ⊙ y|} at every mask point y, summed per gate (§10.8: ordinary autodiff
  * of the masked activation gives the reference's straight-through custom gradient).
+ *
+ * <p>With several replica devices each takes its rows of every batch ({@link ReplicaRows}) with its
+ * own batch statistics; losses, hits and logits are combined, and a channel's score takes the sum of
+ * the replicas' signed terms before the absolute value, as one device would compute it (the
+ * reference adds per-replica scores without an aggregation, §10.5).
  */
 public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
   private final Model model;
   private final Placeholder<TInt32> labels;
   private final Placeholder<TFloat32> knowledge;
-  private final Operand<TFloat32> logits;
-  private final Operand<TFloat32> crossEntropy;
-  private final Operand<TFloat32> objective;
-  private final Operand<TInt32> correct;
-  private final List<Operand<TFloat32>> gateScores = new ArrayList<>();
+  private final Head single;
+  private final Head mirrored;
   private final BatchTensors images;
+
+  /** What the search fetches, computed on one device or combined from the replicas' towers. */
+  private record Head(Operand<TFloat32> crossEntropy, Operand<TFloat32> objective, Operand<TInt32> correct,
+      Operand<TFloat32> logits, List<Operand<TFloat32>> gateScores) {}
 
   public SearchGraph(Model model, int batchSizeFlag) {
     if (model.network().gates().isEmpty()) {
@@ -46,39 +56,84 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
     }
     this.model = model;
     Ops tf = model.ops().withSubScope("search");
-    int classes = model.numClasses();
-    Forward forward = model.forward(BnMode.TRAIN);
-    this.logits = forward.logits();
     this.labels = tf.withName("labels").placeholder(TInt32.class);
     this.knowledge = tf.withName("knowledge").placeholder(TFloat32.class);
-    Operand<TFloat32> oneHot = tf.oneHot(labels, tf.constant(classes), tf.constant(1f), tf.constant(0f));
     Operand<TFloat32> flag = tf.constant((float) batchSizeFlag);
-    Operand<TFloat32> ce = sum(tf, tf.nn.softmaxCrossEntropyWithLogits(logits, oneHot).loss());
-    Operand<TFloat32> soft = sum(tf, tf.nn.softmaxCrossEntropyWithLogits(logits, tf.nn.softmax(knowledge)).loss());
-    this.crossEntropy = tf.math.div(ce, flag);
-    this.objective = tf.math.div(tf.math.add(ce, soft), flag);
-    this.correct = sum(tf, tf.dtypes.cast(
-        tf.math.equal(tf.math.argMax(logits, tf.constant(1), TInt32.class), labels), TInt32.class));
-
-    List<Forward.MaskPoint> points = forward.maskPoints();
-    Output<?>[] grads = model.graph().addGradients(
-        objective.asOutput(), points.stream().map(p -> p.activation().asOutput()).toArray(Output[]::new));
-    List<List<Operand<TFloat32>>> perGate = new ArrayList<>();
-    model.network().gates().forEach(g -> perGate.add(new ArrayList<>()));
-    for (int i = 0; i < points.size(); i++) {
-      @SuppressWarnings("unchecked")
-      Operand<TFloat32> g = (Operand<TFloat32>) grads[i];
-      Operand<TFloat32> y = points.get(i).activation();
-      perGate.get(points.get(i).gate())
-          .add(tf.math.abs(tf.reduceSum(tf.math.mul(g, y), tf.constant(new int[] {0, 1, 2}))));
-    }
-    for (List<Operand<TFloat32>> contributions : perGate) {
-      gateScores.add(contributions.size() == 1 ? contributions.get(0) : tf.math.addN(contributions));
+    this.single = head(tf, List.of(tower(tf, model.forward(BnMode.TRAIN), labels, knowledge, flag)), flag);
+    List<DeviceSpec> devices = model.replicaDevices();
+    if (devices.size() == 1) {
+      this.mirrored = null;
+    } else {
+      List<Tower> towers = new ArrayList<>();
+      for (int r = 0; r < devices.size(); r++) {
+        Ops replica = tf.withSubScope("replica" + r).withDevice(devices.get(r));
+        Operand<TFloat32> rows = ReplicaRows.of(replica, model.images(), r, devices.size());
+        towers.add(tower(replica, model.forward(replica, rows, BnMode.TRAIN),
+            ReplicaRows.of(replica, labels, r, devices.size()), ReplicaRows.of(replica, knowledge, r, devices.size()),
+            flag));
+      }
+      this.mirrored = head(tf, towers, flag);
     }
     this.images = new BatchTensors(model.exampleShape());
   }
 
-  private static <T extends org.tensorflow.types.family.TNumber> Operand<T> sum(Ops tf, Operand<T> x) {
+  private Head head(Ops tf, List<Tower> towers, Operand<TFloat32> flag) {
+    Tower first = towers.get(0);
+    // per mask point |Σ over the whole batch|: the replicas' signed sums are added before the absolute value
+    List<List<Operand<TFloat32>>> perGate = new ArrayList<>();
+    model.network().gates().forEach(g -> perGate.add(new ArrayList<>()));
+    for (int i = 0; i < first.pointSums().size(); i++) {
+      int point = i;
+      perGate.get(first.pointGates().get(i)).add(tf.math.abs(sum(tf, towers, t -> t.pointSums().get(point))));
+    }
+    List<Operand<TFloat32>> gateScores = new ArrayList<>();
+    for (List<Operand<TFloat32>> contributions : perGate) {
+      gateScores.add(contributions.size() == 1 ? contributions.get(0) : tf.math.addN(contributions));
+    }
+    Operand<TFloat32> logits = towers.size() == 1
+        ? first.logits()
+        : tf.concat(towers.stream().map(Tower::logits).toList(), tf.constant(0));
+    return new Head(tf.math.div(sum(tf, towers, Tower::crossEntropySum), flag), sum(tf, towers, Tower::objective),
+        sum(tf, towers, Tower::correct), logits, gateScores);
+  }
+
+  private static <T extends TNumber> Operand<T> sum(Ops tf, List<Tower> towers, Function<Tower, Operand<T>> part) {
+    List<Operand<T>> parts = towers.stream().map(part).toList();
+    return parts.size() == 1 ? parts.get(0) : tf.math.addN(parts);
+  }
+
+  /**
+   * One replica's share of the objective on its rows: the sums of its CE and soft-target terms, its
+   * objective (divided by the whole batch's {@code --batch_size}), hits, logits, and per mask point
+   * the signed sum {@code Σ_{b,h,w} ∂S/∂y ⊙ y}.
+   */
+  private record Tower(Operand<TFloat32> crossEntropySum, Operand<TFloat32> objective, Operand<TInt32> correct,
+      Operand<TFloat32> logits, List<Operand<TFloat32>> pointSums, List<Integer> pointGates) {}
+
+  private Tower tower(
+      Ops tf, Forward forward, Operand<TInt32> rowLabels, Operand<TFloat32> rowKnowledge, Operand<TFloat32> flag) {
+    int classes = model.numClasses();
+    Operand<TFloat32> z = forward.logits();
+    Operand<TFloat32> oneHot = tf.oneHot(rowLabels, tf.constant(classes), tf.constant(1f), tf.constant(0f));
+    Operand<TFloat32> ce = sum(tf, tf.nn.softmaxCrossEntropyWithLogits(z, oneHot).loss());
+    Operand<TFloat32> soft = sum(tf, tf.nn.softmaxCrossEntropyWithLogits(z, tf.nn.softmax(rowKnowledge)).loss());
+    Operand<TFloat32> towerObjective = tf.math.div(tf.math.add(ce, soft), flag);
+    Operand<TInt32> hits = sum(tf, tf.dtypes.cast(
+        tf.math.equal(tf.math.argMax(z, tf.constant(1), TInt32.class), rowLabels), TInt32.class));
+
+    List<Forward.MaskPoint> points = forward.maskPoints();
+    Output<?>[] grads = model.graph().addGradients(
+        towerObjective.asOutput(), points.stream().map(p -> p.activation().asOutput()).toArray(Output[]::new));
+    List<Operand<TFloat32>> pointSums = new ArrayList<>();
+    for (int i = 0; i < points.size(); i++) {
+      @SuppressWarnings("unchecked")
+      Operand<TFloat32> g = (Operand<TFloat32>) grads[i];
+      pointSums.add(tf.reduceSum(tf.math.mul(g, points.get(i).activation()), tf.constant(new int[] {0, 1, 2})));
+    }
+    return new Tower(ce, towerObjective, hits, z, pointSums, points.stream().map(Forward.MaskPoint::gate).toList());
+  }
+
+  private static <T extends TNumber> Operand<T> sum(Ops tf, Operand<T> x) {
     return tf.reduceSum(x, tf.constant(0));
   }
 
@@ -88,14 +143,15 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
    */
   @Override
   public float[][] scores(ChannelGroups groups, ScoringContext context) {
-    if (groups.size() != gateScores.size()) {
-      throw new IllegalArgumentException("expected " + gateScores.size() + " channel groups, got " + groups.size());
+    if (groups.size() != single.gateScores().size()) {
+      throw new IllegalArgumentException(
+          "expected " + single.gateScores().size() + " channel groups, got " + groups.size());
     }
     ValidationSet set = context.data();
     float[] knowledgeRows = context.knowledge();
-    float[][] total = new float[gateScores.size()][];
+    float[][] total = new float[groups.size()][];
     for (int b = 0; b < set.batches(); b++) {
-      try (Result r = run(set, knowledgeRows, b, gateScores)) {
+      try (Result r = run(set, knowledgeRows, b, head(set, b).gateScores())) {
         for (int g = 0; g < total.length; g++) {
           float[] s = TensorArrays.toArray((TFloat32) r.get(g)).data();
           if (total[g] == null) {
@@ -123,7 +179,9 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
     double score = 0;
     long hits = 0;
     for (int b = 0; b < set.batches(); b++) {
-      try (Result r = run(set, knowledgeRows, b, List.of(crossEntropy, objective, logits, correct))) {
+      Head head = head(set, b);
+      try (Result r = run(set, knowledgeRows, b,
+          List.of(head.crossEntropy(), head.objective(), head.logits(), head.correct()))) {
         loss += ((TFloat32) r.get(0)).getFloat();
         score += ((TFloat32) r.get(1)).getFloat();
         float[] z = TensorArrays.toArray((TFloat32) r.get(2)).data();
@@ -132,6 +190,11 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
       }
     }
     return new Evaluation(loss / set.batches(), score / set.batches(), (double) hits / set.size(), allLogits);
+  }
+
+  /** The replicas' towers for a batch with a row for each of them, one device otherwise (see {@link Model}). */
+  private Head head(ValidationSet set, int batch) {
+    return mirrored != null && set.batchLength(batch) >= model.replicaDevices().size() ? mirrored : single;
   }
 
   private Result run(ValidationSet set, float[] knowledgeRows, int batch, List<? extends Operand<?>> fetches) {

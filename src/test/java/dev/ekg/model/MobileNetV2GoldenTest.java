@@ -9,11 +9,13 @@ import dev.ekg.Goldens;
 import dev.ekg.io.FloatArray;
 import dev.ekg.io.TensorArrays;
 import dev.ekg.nn.BnMode;
+import dev.ekg.runtime.CpuKernels;
 import dev.ekg.runtime.SessionOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.tensorflow.types.TFloat32;
 
@@ -36,16 +38,36 @@ class MobileNetV2GoldenTest {
     }
   }
 
+  /** On the oracle's own kernels (Eigen) float32 rounding is the only difference left. */
   @Test
-  void forwardPassInBothBatchNormModesMatchesTheOracle() {
+  @Tag("oracle-kernels")
+  void forwardPassInBothBatchNormModesMatchesTheOracleOnItsKernels() {
+    assertEquals(CpuKernels.EIGEN, CpuKernels.active(),
+        "the oracle's kernels need " + CpuKernels.ENVIRONMENT_VARIABLE + "=0 (test execution oracle-kernels, pom.xml)");
+    assertForwardPassMatches(1e-5, 1e-5);
+  }
+
+  /**
+   * On any kernels: 52 batch norms on random weights amplify float32 rounding, so the oracle's own
+   * logits are up to 1.7e-5 from float64; |ours − oracle| ≤ |ours − exact| + |oracle − exact| allows
+   * our error to be twice the oracle's, three times its error in all.
+   */
+  @Test
+  void forwardPassInBothBatchNormModesMatchesTheOracleOnAnyKernels() {
+    JsonNode float64 = Goldens.json("mobilenetv2/forward_0.5.json").get("float64_rel_err");
+    assertForwardPassMatches(3 * float64.get("train").get("fused").asDouble(),
+        3 * float64.get("inference").get("fused").asDouble());
+  }
+
+  private static void assertForwardPassMatches(double trainBound, double inferenceBound) {
     JsonNode golden = Goldens.json("mobilenetv2/forward_0.5.json");
     NetworkSpec spec = NetworkSpec.parse("MobileNetV2-0.5", 10);
     Map<String, FloatArray> weights = DeterministicWeights.weights(spec.unpruned(), golden.get("weight_seed").asLong());
     Architecture arch = spec.fromWeights(weights, "generated");
     try (Model model = Model.withWeights(arch, weights, SessionOptions.DEFAULT);
         TFloat32 images = TensorArrays.toTensor(DeterministicWeights.images(golden.get("image_seed").asLong(), 8, 32))) {
-      Goldens.assertClose(matrix(golden.get("logits_train")), model.logits(images, BnMode.TRAIN), 1e-5);
-      Goldens.assertClose(matrix(golden.get("logits_inference")), model.logits(images, BnMode.INFERENCE), 1e-5);
+      Goldens.assertClose(matrix(golden.get("logits_train")), model.logits(images, BnMode.TRAIN), trainBound);
+      Goldens.assertClose(matrix(golden.get("logits_inference")), model.logits(images, BnMode.INFERENCE), inferenceBound);
     }
   }
 
