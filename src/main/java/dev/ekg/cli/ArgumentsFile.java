@@ -25,7 +25,7 @@ final class ArgumentsFile {
 
   /** Flags a resumed run may change: where and how it runs, not what it computes. */
   static final Set<String> FREE_ON_RESUME = Set.of("resume", "overwrite", "do_log", "threads", "compile",
-      "phase", "data_path", "train_path", "setting");
+      "task_index", "worker_timeout", "phase", "data_path", "train_path", "setting");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 

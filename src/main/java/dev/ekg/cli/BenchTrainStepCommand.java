@@ -6,6 +6,7 @@ import dev.ekg.io.AtomicFile;
 import dev.ekg.model.Model;
 import dev.ekg.model.NetworkSpec;
 import dev.ekg.runtime.Accelerators;
+import dev.ekg.runtime.Cluster;
 import dev.ekg.runtime.SessionOptions;
 import dev.ekg.train.TrainStep;
 import java.io.PrintWriter;
@@ -68,7 +69,7 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--steps must be ≥ 1 and --warmup ≥ 0, got " + steps + " and " + warmup);
     }
     NetworkSpec network = NetworkSpec.parse(arch, numClasses);
-    SessionOptions options = new SessionOptions(compile, java.util.List.of(), 1, intra, inter);
+    SessionOptions options = new SessionOptions(compile, java.util.List.of(), 1, intra, inter, Cluster.LOCAL);
     int side = network.inputSize();
     SplittableRandom random = new SplittableRandom(1);
     float[] images = new float[batchSize * side * side * 3];

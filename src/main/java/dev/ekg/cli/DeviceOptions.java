@@ -1,6 +1,7 @@
 package dev.ekg.cli;
 
 import dev.ekg.runtime.Accelerators;
+import dev.ekg.runtime.Cluster;
 import dev.ekg.runtime.SessionOptions;
 import java.io.PrintWriter;
 import java.util.List;
@@ -36,7 +37,8 @@ final class DeviceOptions {
           + "GPU %d%n", gpuIds, gpuIds.get(0));
       err.flush();
     }
-    return new SessionOptions(XlaFlag.resolve(compile), gpuIds, replicas, intraOpThreads(), threads == 1 ? 1 : 0);
+    return new SessionOptions(
+        XlaFlag.resolve(compile), gpuIds, replicas, intraOpThreads(), threads == 1 ? 1 : 0, Cluster.LOCAL);
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.ekg.data.CifarVariant;
 import dev.ekg.data.Normalization;
 import dev.ekg.io.FloatArray;
 import dev.ekg.io.WeightFiles;
+import dev.ekg.io.WeightsDigest;
 import dev.ekg.model.Architecture;
 import dev.ekg.model.Model;
 import dev.ekg.model.NetworkSpec;
@@ -14,14 +15,17 @@ import dev.ekg.pipeline.RunState;
 import dev.ekg.pipeline.StopRequest;
 import dev.ekg.progress.ProgressReporter;
 import dev.ekg.report.Plots;
+import dev.ekg.runtime.Cluster;
 import dev.ekg.runtime.NumericsEnvironment;
 import dev.ekg.runtime.SessionOptions;
+import dev.ekg.runtime.WorkerServer;
 import dev.ekg.train.TrainStep;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.tensorflow.exceptions.TensorFlowException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,6 +52,8 @@ public final class TrainCommand implements Callable<Integer> {
 
   @CommandLine.Mixin private DeviceOptions device = new DeviceOptions();
 
+  @CommandLine.Mixin private WorkerOptions workers = new WorkerOptions();
+
   @CommandLine.Mixin private RunDirectory run = new RunDirectory(Path.of("runs", "train"));
 
   @Option(names = "--trained_param", description = "weights to start from (.pkl or checkpoint prefix); none = train from scratch with the reference's initialisers")
@@ -70,8 +76,9 @@ public final class TrainCommand implements Callable<Integer> {
           + KnowledgeFile.name(variant) + " is read from the folder of the weights it fine-tunes");
     }
     Path knowledge = loop.knowledge ? KnowledgeFile.beside(trainedParam, variant) : null;
-    SessionOptions options = device.sessionOptions(err);
-    stepConfig.requireEvenSplit(options.replicaDevices().size());
+    Cluster cluster = workers.cluster(System.getenv());
+    SessionOptions options = device.sessionOptions(err).withCluster(cluster);
+    stepConfig.requireEvenSplit(options.replicaDevices().size() * cluster.size());
     Map<String, Path> reads = data.reads(trainedParam);
     reads.put("--Knowledge", knowledge);
     run.check(reads);
@@ -90,8 +97,11 @@ public final class TrainCommand implements Callable<Integer> {
     if (resume) {
       ArgumentsFile.requireSameRun(spec, run.path);
     }
-    try (RunLock lock = run.open(reads, resume, err)) {
-      Path trainPath = run.path;
+    WorkerServer.start(options);
+    String digest;
+    try (RunLock lock = cluster.isChief() ? run.open(reads, resume, err) : null;
+        WorkerScratch scratch = cluster.isChief() ? null : WorkerScratch.create(run.path, resume, err)) {
+      Path trainPath = cluster.isChief() ? run.path : scratch.path();
       RunState state = resume ? RunState.resumeFrom(trainPath, err) : RunState.fresh();
       ArgumentsFile.write(spec, trainPath);
       NumericsFile.record(NumericsEnvironment.current(options), trainPath, resume, err);
@@ -102,12 +112,21 @@ public final class TrainCommand implements Callable<Integer> {
         if (state.checkpoint() != null) {
           err.printf(Locale.ROOT, "resuming %s at epoch %d (step %d)%n", trainPath, state.epoch(), state.step());
         }
-        state = new FineTuning(model, stepConfig, settings, trainPath, out, progress)
-            .run(splits.train(), splits.test(), Normalization.of(variant), state);
+        try {
+          state = new FineTuning(model, stepConfig, settings, trainPath, out, progress)
+              .run(splits.train(), splits.test(), Normalization.of(variant), state);
+        } catch (TensorFlowException e) {
+          throw cluster.isDistributed() ? WorkerFailure.of(cluster, e) : e;
+        }
+        digest = WeightsDigest.sha256(model.weights());
       }
       out.printf(Locale.ROOT, "fine_tuning_time: %.1f s%n", (System.nanoTime() - start) / 1e9);
       out.flush();
       Plots.epochs(trainPath.resolve(Plots.TRAINING_CURVES), "Training", state.history());
+    }
+    if (cluster.isDistributed()) {
+      out.println("weights sha256: " + digest);
+      out.flush();
     }
     return 0;
   }

@@ -8,6 +8,7 @@ import dev.ekg.nn.ModelVariable;
 import dev.ekg.nn.MovingAverage;
 import dev.ekg.nn.VariableKind;
 import dev.ekg.nn.VariableStore;
+import dev.ekg.runtime.Cluster;
 import dev.ekg.runtime.ReplicaRows;
 import dev.ekg.runtime.SessionOptions;
 import java.io.IOException;
@@ -52,6 +53,7 @@ public final class Model implements TrainableModel, AutoCloseable {
   private final CheckpointOps checkpoint;
   private final Session session;
   private final List<DeviceSpec> replicaDevices;
+  private final Cluster cluster;
   private final Map<BnMode, Operand<TFloat32>> mirroredLogits = new EnumMap<>(BnMode.class);
   private final List<Op> mirroredBnUpdates = new ArrayList<>();
 
@@ -64,6 +66,7 @@ public final class Model implements TrainableModel, AutoCloseable {
         tf.withName(IMAGES)
             .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, side, side, 3)));
     this.replicaDevices = options.replicaDevices();
+    this.cluster = options.cluster();
     for (BnMode mode : BnMode.values()) {
       Forward forward = network.forward(tf, images, mode);
       forwards.put(mode, forward);
@@ -227,6 +230,11 @@ public final class Model implements TrainableModel, AutoCloseable {
   @Override
   public List<DeviceSpec> replicaDevices() {
     return replicaDevices;
+  }
+
+  @Override
+  public Cluster cluster() {
+    return cluster;
   }
 
   @Override

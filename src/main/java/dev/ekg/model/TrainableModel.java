@@ -2,6 +2,7 @@ package dev.ekg.model;
 
 import dev.ekg.nn.BnMode;
 import dev.ekg.nn.VariableStore;
+import dev.ekg.runtime.Cluster;
 import java.util.List;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
@@ -37,6 +38,9 @@ public interface TrainableModel {
    * replica on {@link #images()} and {@link #forward(BnMode)}.
    */
   List<DeviceSpec> replicaDevices();
+
+  /** The workers whose replicas share each step with this model's ({@link Cluster#LOCAL} for one process). */
+  Cluster cluster();
 
   VariableStore variables();
 

@@ -29,6 +29,11 @@ public record MovingAverage(ModelVariable moving, Operand<TFloat32> batchValue) 
     return update(tf, moving, mean);
   }
 
+  /** The update of this statistic towards {@code batch} (e.g. a mean over the workers' replicas). */
+  public Op updateTowards(Ops tf, Operand<TFloat32> batch) {
+    return update(tf, moving, batch);
+  }
+
   private static Op update(Ops tf, ModelVariable moving, Operand<TFloat32> batch) {
     Operand<TFloat32> delta = tf.math.mul(tf.constant(1f - BatchNorm.MOMENTUM), tf.math.sub(moving.value(), batch));
     return tf.assignVariableOp(moving.handle(), tf.math.sub(moving.value(), delta));

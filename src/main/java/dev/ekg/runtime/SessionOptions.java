@@ -1,11 +1,13 @@
 package dev.ekg.runtime;
 
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Session;
+import org.tensorflow.TargetedSessions;
 import org.tensorflow.internal.c_api.global.tensorflow;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.GPUOptions;
@@ -21,13 +23,16 @@ import org.tensorflow.proto.OptimizerOptions;
  * @param gpuIds visible GPU indices; ignored by the CPU natives. With a GPU each one holds a replica.
  * @param cpuReplicas replicas on a machine without a GPU: the CPU is exposed as that many devices
  * @param intraOpThreads 0 lets TensorFlow choose
+ * @param cluster the workers of a multi-worker run ({@link Cluster#LOCAL} for one process): sessions
+ *     then run through this worker's server, on its own devices
  */
 public record SessionOptions(
-    boolean xla, List<Integer> gpuIds, int cpuReplicas, int intraOpThreads, int interOpThreads) {
-  public static final SessionOptions DEFAULT = new SessionOptions(false, List.of(), 1, 0, 0);
+    boolean xla, List<Integer> gpuIds, int cpuReplicas, int intraOpThreads, int interOpThreads, Cluster cluster) {
+  public static final SessionOptions DEFAULT = new SessionOptions(false, List.of(), 1, 0, 0, Cluster.LOCAL);
 
   public SessionOptions {
     gpuIds = List.copyOf(gpuIds);
+    Objects.requireNonNull(cluster, "cluster");
     if (cpuReplicas < 1) {
       throw new IllegalArgumentException("--replicas must be at least 1, got " + cpuReplicas);
     }
@@ -35,7 +40,12 @@ public record SessionOptions(
 
   /** These options with {@code replicas} CPU devices. */
   public SessionOptions withCpuReplicas(int replicas) {
-    return new SessionOptions(xla, gpuIds, replicas, intraOpThreads, interOpThreads);
+    return new SessionOptions(xla, gpuIds, replicas, intraOpThreads, interOpThreads, cluster);
+  }
+
+  /** These options as one worker of {@code workers}. */
+  public SessionOptions withCluster(Cluster workers) {
+    return new SessionOptions(xla, gpuIds, cpuReplicas, intraOpThreads, interOpThreads, workers);
   }
 
   /**
@@ -46,7 +56,9 @@ public record SessionOptions(
     boolean gpu = !gpuIds.isEmpty() && Accelerators.gpuAvailable();
     DeviceSpec.DeviceType type = gpu ? DeviceSpec.DeviceType.GPU : DeviceSpec.DeviceType.CPU;
     return IntStream.range(0, gpu ? gpuIds.size() : cpuReplicas)
-        .mapToObj(i -> DeviceSpec.newBuilder().deviceType(type).deviceIndex(i).build())
+        .mapToObj(i -> cluster.isDistributed()
+            ? cluster.device(type, i)
+            : DeviceSpec.newBuilder().deviceType(type).deviceIndex(i).build())
         .toList();
   }
 
@@ -56,10 +68,14 @@ public record SessionOptions(
             .setIntraOpParallelismThreads(intraOpThreads)
             .setInterOpParallelismThreads(interOpThreads)
             .setAllowSoftPlacement(true)
-            // without per-session pools the first session of the process sizes the shared pools for all
-            .setUsePerSessionThreads(intraOpThreads > 0 || interOpThreads > 0);
+            // without per-session pools the first session of the process sizes the shared pools for all;
+            // a worker's sessions run on the pools its server was started with
+            .setUsePerSessionThreads(!cluster.isDistributed() && (intraOpThreads > 0 || interOpThreads > 0));
     if (cpuReplicas > 1) {
       config.putDeviceCount("CPU", cpuReplicas);
+    }
+    if (cluster.isDistributed()) {
+      config.addDeviceFilters(cluster.deviceFilter());
     }
     if (!gpuIds.isEmpty()) {
       config.setGpuOptions(
@@ -80,6 +96,8 @@ public record SessionOptions(
     if (xla) {
       tensorflow.TF_SetTfXlaCpuGlobalJit((byte) 1);
     }
-    return new Session(graph, toConfigProto());
+    return cluster.isDistributed()
+        ? TargetedSessions.open(graph, cluster.target(), toConfigProto())
+        : new Session(graph, toConfigProto());
   }
 }

@@ -12,6 +12,8 @@ import dev.ekg.nn.ModelVariable;
 import dev.ekg.nn.MovingAverage;
 import dev.ekg.nn.VariableKind;
 import dev.ekg.nn.VariableStore;
+import dev.ekg.runtime.Cluster;
+import dev.ekg.runtime.CollectiveSum;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,6 +33,7 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.family.TNumber;
 import org.tensorflow.types.family.TType;
 
 /**
@@ -120,6 +123,12 @@ public final class TrainStep {
   private final List<Op> accumulate = new ArrayList<>();
   private final List<Op> update = new ArrayList<>();
   private final List<Op> bnUpdates = new ArrayList<>();
+  /** What a step fetches for its {@link Outcome}: per replica, or already summed over the workers. */
+  private final List<Operand<TFloat32>> lossParts = new ArrayList<>();
+  private final List<Operand<? extends TNumber>> hitParts = new ArrayList<>();
+  /** This worker's first replica among all workers' replicas, and their count. */
+  private final int firstReplica;
+  private final int totalReplicas;
   private final List<ModelVariable> slots;
   private final List<ModelVariable> trainable;
   private final CheckpointOps checkpoint;
@@ -135,12 +144,15 @@ public final class TrainStep {
     VariableStore store = model.variables();
     this.trainable = store.of(VariableKind.TRAINABLE);
     List<DeviceSpec> devices = model.replicaDevices();
+    Cluster cluster = model.cluster();
     int replicas = devices.size();
-    config.requireEvenSplit(replicas);
+    config.requireEvenSplit(replicas * cluster.size());
+    this.firstReplica = cluster.taskIndex() * replicas;
+    this.totalReplicas = cluster.size() * replicas;
+    CollectiveSum acrossWorkers = cluster.isDistributed() ? new CollectiveSum(cluster) : null;
     this.learningRate = tf.withName("learning_rate").placeholder(TFloat32.class);
     if (replicas == 1) {
       towers.add(tower(tf, null, model.images(), model.forward(BnMode.TRAIN)));
-      bnUpdates.addAll(towers.get(0).forward().bnUpdates());
     } else {
       for (int r = 0; r < replicas; r++) {
         Ops replica = tf.withSubScope("replica" + r).withDevice(devices.get(r));
@@ -149,11 +161,29 @@ public final class TrainStep {
         towers.add(tower(replica, "train/replica" + r + "/gradients", images,
             model.forward(replica, images, BnMode.TRAIN)));
       }
+    }
+    if (acrossWorkers == null) {
       List<List<MovingAverage>> statistics = towers.stream().map(t -> t.forward().batchStatistics()).toList();
       for (int j = 0; j < statistics.get(0).size(); j++) {
         int statistic = j;
-        bnUpdates.add(MovingAverage.meanUpdate(tf, statistics.stream().map(s -> s.get(statistic)).toList()));
+        bnUpdates.add(replicas == 1
+            ? towers.get(0).forward().bnUpdates().get(j)
+            : MovingAverage.meanUpdate(tf, statistics.stream().map(s -> s.get(statistic)).toList()));
       }
+      for (Tower t : towers) {
+        lossParts.add(t.loss());
+        hitParts.add(t.correct());
+      }
+    } else {
+      for (int j = 0; j < towers.get(0).forward().batchStatistics().size(); j++) {
+        int statistic = j;
+        List<MovingAverage> local = towers.stream().map(t -> t.forward().batchStatistics().get(statistic)).toList();
+        Operand<TFloat32> sum = acrossWorkers.of(tf, addAll(tf, local.stream().map(MovingAverage::batchValue).toList()));
+        bnUpdates.add(local.get(0).updateTowards(tf, tf.math.mul(sum, tf.constant(1f / totalReplicas))));
+      }
+      lossParts.add(acrossWorkers.of(tf, addAll(tf, towers.stream().map(Tower::loss).toList())));
+      hitParts.add(acrossWorkers.of(tf, tf.dtypes.cast(
+          addAll(tf, towers.stream().map(Tower::correct).toList()), TFloat32.class)));
     }
 
     List<Operand<TFloat32>> total = new ArrayList<>();
@@ -162,8 +192,10 @@ public final class TrainStep {
     for (int i = 0; i < trainable.size(); i++) {
       ModelVariable v = trainable.get(i);
       int variable = i;
-      List<Operand<TFloat32>> perReplica = towers.stream().map(t -> t.gradients().get(variable)).toList();
-      Operand<TFloat32> g = replicas == 1 ? perReplica.get(0) : tf.math.addN(perReplica);
+      Operand<TFloat32> g = addAll(tf, towers.stream().map(t -> t.gradients().get(variable)).toList());
+      if (acrossWorkers != null) {
+        g = acrossWorkers.of(tf, g);
+      }
       if (config.accum() > 1) {
         ModelVariable acc =
             store.create("accumulators/" + v.key(), v.shape(), VariableKind.ACCUMULATOR, Initializer.constant(0f));
@@ -189,6 +221,10 @@ public final class TrainStep {
       handles.put(v.key(), v.handle());
     }
     this.checkpoint = new CheckpointOps(tf, values, handles);
+  }
+
+  private static <T extends TNumber> Operand<T> addAll(Ops tf, List<Operand<T>> parts) {
+    return parts.size() == 1 ? parts.get(0) : tf.math.addN(parts);
   }
 
   /**
@@ -272,8 +308,8 @@ public final class TrainStep {
           : "this step has no memory bank, but the batch carries teacher logits");
     }
     int replicas = towers.size();
-    requireEvenSplit("a batch of", batch, replicas, config.accum());
-    int shard = batch / replicas;
+    requireEvenSplit("a batch of", batch, totalReplicas, config.accum());
+    int shard = batch / totalReplicas;
     int chunk = shard / config.accum();
     int views = config.views();
     float lossSum = 0;
@@ -285,25 +321,29 @@ public final class TrainStep {
           Session.Runner runner = model.session().runner().feed(learningRate, rate);
           for (int r = 0; r < replicas; r++) {
             Tower tower = towers.get(r);
-            int first = r * shard + k * chunk;
+            int first = (firstReplica + r) * shard + k * chunk;
             TInt32 y = TInt32.vectorOf(Arrays.copyOfRange(batchLabels, first, first + chunk));
             fed.add(y);
             runner.feed(tower.images(), tower.imageTensors().fill(batchImages, first * views, chunk * views))
-                .feed(tower.labels(), y)
-                .fetch(tower.loss())
-                .fetch(tower.correct());
+                .feed(tower.labels(), y);
             if (distills) {
               TFloat32 bank = TensorArrays.rows(batchKnowledge, batchKnowledge.length / batch, first, chunk);
               fed.add(bank);
               runner.feed(tower.knowledge(), bank);
             }
           }
+          lossParts.forEach(runner::fetch);
+          hitParts.forEach(runner::fetch);
           (k == config.accum() - 1 ? update : accumulate).forEach(runner::addTarget);
           bnUpdates.forEach(runner::addTarget);
           try (Result r = runner.run()) {
-            for (int t = 0; t < replicas; t++) {
-              lossSum += ((TFloat32) r.get(2 * t)).getFloat();
-              hits += ((TInt32) r.get(2 * t + 1)).getInt();
+            for (int i = 0; i < lossParts.size(); i++) {
+              lossSum += ((TFloat32) r.get(i)).getFloat();
+            }
+            for (int i = 0; i < hitParts.size(); i++) {
+              hits += r.get(lossParts.size() + i) instanceof TInt32 count
+                  ? count.getInt()
+                  : Math.round(((TFloat32) r.get(lossParts.size() + i)).getFloat());
             }
           }
         } finally {

@@ -16,6 +16,7 @@ import dev.ekg.model.Model;
 import dev.ekg.model.ResNetArchitecture;
 import dev.ekg.model.ResNetSpec;
 import dev.ekg.progress.ProgressReporter;
+import dev.ekg.runtime.Cluster;
 import dev.ekg.runtime.SessionOptions;
 import dev.ekg.train.LearningRateSchedule;
 import dev.ekg.train.TrainStep;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class FineTuningTest {
   private static final ResNetArchitecture RESNET8 = ResNetArchitecture.of(ResNetSpec.ofDepth(8, 10));
   /** One thread per op: the bits then do not depend on the core count of the machine running the tests. */
-  private static final SessionOptions SERIAL = new SessionOptions(false, List.of(), 1, 1, 1);
+  private static final SessionOptions SERIAL = new SessionOptions(false, List.of(), 1, 1, 1, Cluster.LOCAL);
   private static CifarSplits data;
 
   @TempDir Path dir;

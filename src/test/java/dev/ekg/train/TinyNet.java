@@ -7,6 +7,7 @@ import dev.ekg.nn.Dense;
 import dev.ekg.nn.Initializer;
 import dev.ekg.nn.MaskedConv2d;
 import dev.ekg.nn.VariableStore;
+import dev.ekg.runtime.Cluster;
 import dev.ekg.runtime.SessionOptions;
 import java.util.List;
 import org.tensorflow.DeviceSpec;
@@ -28,10 +29,12 @@ final class TinyNet implements TrainableModel, AutoCloseable {
   private final Dense fc = new Dense(store, "fc", 4, 10, null, Initializer.constant(0f));
   private final Forward forward = forward(tf, images, BnMode.TRAIN);
   private final List<DeviceSpec> replicaDevices;
+  private final Cluster cluster;
   private final Session session;
 
   TinyNet(SessionOptions options) {
     replicaDevices = options.replicaDevices();
+    cluster = options.cluster();
     session = options.open(graph);
   }
 
@@ -42,6 +45,7 @@ final class TinyNet implements TrainableModel, AutoCloseable {
   }
 
   @Override public List<DeviceSpec> replicaDevices() { return replicaDevices; }
+  @Override public Cluster cluster() { return cluster; }
   @Override public Graph graph() { return graph; }
   @Override public Ops ops() { return tf; }
   @Override public Session session() { return session; }
