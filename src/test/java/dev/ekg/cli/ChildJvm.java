@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -27,6 +28,11 @@ final class ChildJvm {
    * sees it, where a user's Ctrl-C reaches it.
    */
   static ChildJvm start(Path log, List<String> args) throws IOException {
+    return start(log, args, Map.of());
+  }
+
+  /** {@link #start(Path, List)} with {@code environment} added to (or replacing) the inherited variables. */
+  static ChildJvm start(Path log, List<String> args, Map<String, String> environment) throws IOException {
     List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT",
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), Main.class.getName()));
@@ -34,6 +40,7 @@ final class ChildJvm {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
         .directory(log.getParent().toFile());
     builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
+    builder.environment().putAll(environment);
     return new ChildJvm(builder.start(), log);
   }
 
