@@ -59,6 +59,43 @@ class MirroredTrainStepTest {
     }
   }
 
+  /** With the memory bank each replica takes its examples' two views and teacher logits. */
+  @Test
+  void withTheMemoryBankTwoReplicasOnABatchNormFreeNetMakeTheStepsOfOne() throws IOException {
+    float[] oneView = Goldens.npy("train/accumulation/images.npy").data();
+    int example = oneView.length / 8;
+    float[] images = new float[2 * oneView.length];
+    for (int b = 0; b < 8; b++) {
+      System.arraycopy(oneView, b * example, images, 2 * b * example, example);
+      for (int i = 0; i < example; i++) {
+        images[(2 * b + 1) * example + i] = -0.5f * oneView[b * example + i];
+      }
+    }
+    float[] knowledge = new float[8 * 10 * 3];
+    for (int i = 0; i < knowledge.length; i++) {
+      knowledge[i] = (float) Math.sin(0.7 * i);
+    }
+    int[] labels = NpyFile.readInt(Goldens.ROOT.resolve("train/accumulation/labels.npy")).data();
+    Map<String, FloatArray> one = tinyNetWithTheBank(1, images, labels, knowledge);
+    Map<String, FloatArray> two = tinyNetWithTheBank(2, images, labels, knowledge);
+    one.forEach((key, value) -> assertClose(value, two.get(key), 1e-5, 0, key));
+  }
+
+  private static Map<String, FloatArray> tinyNetWithTheBank(int replicas, float[] images, int[] labels, float[] bank)
+      throws IOException {
+    try (TinyNet net = new TinyNet(replicas(replicas))) {
+      Map<String, FloatArray> initial = new LinkedHashMap<>();
+      PickleWeights.read(Goldens.ROOT.resolve("train/accumulation/initial.pkl"))
+          .forEach((k, v) -> initial.put(k.replace(":0", ""), v));
+      TrainStep step = new TrainStep(net, new TrainStep.Config(WEIGHT_DECAY, 8, 1, 3));
+      net.variables().assign(net.session(), initial);
+      for (int i = 0; i < 3; i++) {
+        step.run(images, labels, bank, 8, LR);
+      }
+      return VariableStore.read(net.session(), step.stateVariables());
+    }
+  }
+
   /**
    * With batch norm each replica normalises with its own half's statistics. Checked against the
    * same semantics computed on one replica, half by half: the first step's momentum slot is
