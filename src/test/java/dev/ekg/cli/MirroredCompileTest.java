@@ -4,16 +4,12 @@ import static dev.ekg.Goldens.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ekg.data.CifarVariant;
-import dev.ekg.data.SyntheticCifar;
 import dev.ekg.io.FloatArray;
 import dev.ekg.io.PickleWeights;
 import dev.ekg.pipeline.FineTuning;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,12 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 class MirroredCompileTest {
   @TempDir Path dir;
 
-  private List<String> trainArgs(Path data, Path run, String... extra) {
-    List<String> args = new ArrayList<>(List.of("train", "--arch", "ResNet-8", "--data_path", data.toString(),
-        "--train_path", run.toString(), "--train_epoch", "1", "--batch_size", "16", "--val_batch_size", "25",
-        "--threads", "1", "--do_log", "0", "--replicas", "2"));
-    args.addAll(List.of(extra));
-    return args;
+  private static List<String> trainArgs(Path data, Path run, String... extra) {
+    return TinyTraining.args(data, run, 1, CommandArgs.with(List.of("--do_log", "0", "--replicas", "2"), extra)
+        .toArray(String[]::new));
   }
 
   /**
@@ -41,8 +34,7 @@ class MirroredCompileTest {
    */
   @Test
   void twoCompiledReplicasEndNearTheUncompiledStep() throws Exception {
-    Path data = dir.resolve("data");
-    new SyntheticCifar(CifarVariant.CIFAR10, 24, 5, 9, SyntheticCifar.DEFAULT_NOISE).write(data, false);
+    Path data = TinyTraining.data(dir.resolve("data"));
     Path compiled = dir.resolve("compiled");
     ChildJvm child = ChildJvm.start(dir.resolve("compiled.log"), trainArgs(data, compiled, "--compile"),
         Map.of("TF_CPP_MIN_LOG_LEVEL", "0"));

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ekg.data.CifarVariant;
-import dev.ekg.data.SyntheticCifar;
 import dev.ekg.io.FloatArray;
 import dev.ekg.io.PickleWeights;
 import dev.ekg.io.WeightFiles;
@@ -18,7 +16,6 @@ import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -37,16 +34,11 @@ class MultiWorkerTrainTest {
 
   @BeforeAll
   static void prepare() throws IOException {
-    data = dir.resolve("data");
-    new SyntheticCifar(CifarVariant.CIFAR10, 24, 5, 9, SyntheticCifar.DEFAULT_NOISE).write(data, false);
+    data = TinyTraining.data(dir.resolve("data"));
   }
 
   private static List<String> trainArgs(Path run, int epochs, String... extra) {
-    List<String> args = new ArrayList<>(List.of("train", "--arch", "ResNet-8", "--data_path", data.toString(),
-        "--train_path", run.toString(), "--train_epoch", String.valueOf(epochs), "--batch_size", "16",
-        "--val_batch_size", "25", "--threads", "1", "--do_log", "5"));
-    args.addAll(List.of(extra));
-    return args;
+    return TinyTraining.args(data, run, epochs, extra);
   }
 
   /** Two ports nothing listens on now, for the workers' servers. */
@@ -57,8 +49,8 @@ class MultiWorkerTrainTest {
   }
 
   private static ChildJvm worker(Path run, String hosts, int index, int epochs, String... extra) throws IOException {
-    List<String> args = trainArgs(run, epochs, extra);
-    args.addAll(List.of("--worker_hosts", hosts, "--task_index", String.valueOf(index)));
+    List<String> args = CommandArgs.with(trainArgs(run, epochs, extra), "--worker_hosts", hosts, "--task_index",
+        String.valueOf(index));
     return ChildJvm.start(dir.resolve(run.getFileName() + "-worker" + index + ".log"), args);
   }
 

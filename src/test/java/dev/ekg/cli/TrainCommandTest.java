@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ekg.data.CifarVariant;
-import dev.ekg.data.SyntheticCifar;
 import dev.ekg.io.FloatArray;
 import dev.ekg.io.NpyFile;
 import dev.ekg.io.PickleWeights;
@@ -38,15 +36,12 @@ class TrainCommandTest {
 
   @BeforeAll
   static void prepare() throws IOException {
-    data = dir.resolve("data");
-    new SyntheticCifar(CifarVariant.CIFAR10, 24, 5, 9, SyntheticCifar.DEFAULT_NOISE).write(data, false);
+    data = TinyTraining.data(dir.resolve("data"));
   }
 
   private static List<String> trainArgs(Path run, int epochs, String... extra) {
-    List<String> args = new ArrayList<>(List.of("train", "--arch", "ResNet-8", "--data_path", data.toString(),
-        "--train_path", run.toString(), "--train_epoch", String.valueOf(epochs), "--batch_size", "16",
-        "--val_batch_size", "25", "--learning_rate", "0.05", "--decay_points", "0.5", "--threads", "1",
-        "--do_log", "5"));
+    List<String> args = new ArrayList<>(TinyTraining.args(data, run, epochs, "--learning_rate", "0.05", "--decay_points",
+        "0.5"));
     args.addAll(List.of(extra));
     return args;
   }
