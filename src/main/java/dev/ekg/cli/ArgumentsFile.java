@@ -27,6 +27,9 @@ final class ArgumentsFile {
   static final Set<String> FREE_ON_RESUME = Set.of("resume", "overwrite", "do_log", "threads", "compile",
       "task_index", "worker_timeout", "phase", "data_path", "train_path", "setting");
 
+  /** List flags whose entries may change on resume but not their count: the workers' addresses. */
+  static final Set<String> COUNT_ONLY_ON_RESUME = Set.of("worker_hosts");
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static void write(CommandLine.Model.CommandSpec spec, Path dir) throws IOException {
@@ -60,7 +63,8 @@ final class ArgumentsFile {
       // through JSON text, as the saved value went: numbers compare by value, not by Java type
       JsonNode now = JSON.readTree(JSON.writeValueAsString(json(o)));
       boolean same = before == null || FREE_ON_RESUME.contains(name)
-          || (o.getValue() instanceof Path p ? samePath(before, p) : before.equals(now));
+          || (COUNT_ONLY_ON_RESUME.contains(name) ? before.size() == now.size()
+              : o.getValue() instanceof Path p ? samePath(before, p) : before.equals(now));
       if (!same) {
         changed.add("--" + name + " " + before + " -> " + now);
       }

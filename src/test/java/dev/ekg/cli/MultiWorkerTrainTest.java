@@ -114,7 +114,10 @@ class MultiWorkerTrainTest {
     assertTrue(alone.output().contains("did not complete the step within --worker_timeout 3 s"), alone.output());
   }
 
-  /** A worker killed mid-run stops the chief with a clear error; the chief's last checkpoint stays. */
+  /**
+   * A worker killed mid-run stops the chief with a clear error; the chief's last checkpoint stays,
+   * and both workers resume from it (the other from a copy of the chief's commit).
+   */
   @Test
   void aKilledWorkerStopsTheChiefWithItsCheckpointIntact() throws Exception {
     Path run = dir.resolve("killed");
@@ -136,6 +139,20 @@ class MultiWorkerTrainTest {
     assertTrue(state.epoch() >= 1, "epochs committed: " + state.epoch());
     assertEquals(PickleWeights.read(run.resolve(FineTuning.TRAINED_PARAMS)),
         WeightFiles.read(run.resolve(state.checkpoint())), "the last checkpoint holds the last committed weights");
+
+    String again = hosts();
+    ChildJvm resumedChief = worker(run, again, 0, 4, "--worker_timeout", "60", "--resume");
+    ChildJvm resumedOther = worker(run, again, 1, 4, "--worker_timeout", "60", "--resume");
+    try {
+      assertEquals(0, resumedChief.waitFor(), resumedChief.output());
+      assertEquals(0, resumedOther.waitFor(), resumedOther.output());
+    } finally {
+      resumedChief.destroy();
+      resumedOther.destroy();
+    }
+    assertTrue(resumedChief.output().contains("resuming " + run + " at epoch " + state.epoch()), resumedChief.output());
+    assertEquals(digest(resumedChief.output()), digest(resumedOther.output()), "both resumed from the chief's commit");
+    assertEquals(4, RunState.read(run).epoch());
   }
 
   @Test
