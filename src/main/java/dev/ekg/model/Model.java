@@ -288,12 +288,8 @@ public final class Model implements TrainableModel, AutoCloseable {
     }
   }
 
-  /**
-   * Whether {@code batch} runs on the replica towers: with several replica devices and at least one
-   * row for each (TensorFlow's kernels mishandle a zero-row shard), otherwise on one device.
-   */
   private boolean mirrors(TFloat32 batch) {
-    return replicaDevices.size() > 1 && batch.shape().get(0) >= replicaDevices.size();
+    return ReplicaRows.splits(batch.shape().get(0), replicaDevices.size());
   }
 
   /** One moving-average update of every batch norm from the statistics of {@code batch}. */

@@ -194,7 +194,7 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
 
   /** The replicas' towers for a batch with a row for each of them, one device otherwise (see {@link Model}). */
   private Head head(ValidationSet set, int batch) {
-    return mirrored != null && set.batchLength(batch) >= model.replicaDevices().size() ? mirrored : single;
+    return ReplicaRows.splits(set.batchLength(batch), model.replicaDevices().size()) ? mirrored : single;
   }
 
   private Result run(ValidationSet set, float[] knowledgeRows, int batch, List<? extends Operand<?>> fetches) {

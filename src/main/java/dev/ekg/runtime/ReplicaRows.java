@@ -12,6 +12,15 @@ import org.tensorflow.types.family.TType;
 public final class ReplicaRows {
   private ReplicaRows() {}
 
+  /**
+   * Whether a batch of {@code rows} runs on the towers of {@code replicas} devices: with several
+   * devices and a row for each (TensorFlow's kernels mishandle a zero-row shard); otherwise it runs
+   * on one device.
+   */
+  public static boolean splits(long rows, int replicas) {
+    return replicas > 1 && rows >= replicas;
+  }
+
   /** The rows of {@code batch} (split along its first dimension) that {@code replica} of {@code replicas} takes. */
   public static <T extends TType> Operand<T> of(Ops tf, Operand<T> batch, int replica, int replicas) {
     Operand<TInt32> size = tf.gather(tf.shape(batch), tf.constant(new int[] {0}), tf.constant(0));

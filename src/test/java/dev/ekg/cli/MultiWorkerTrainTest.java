@@ -54,6 +54,16 @@ class MultiWorkerTrainTest {
     return ChildJvm.start(dir.resolve(run.getFileName() + "-worker" + index + ".log"), args);
   }
 
+  private static void bothSucceed(ChildJvm chief, ChildJvm other) throws InterruptedException {
+    try {
+      assertEquals(0, chief.waitFor(), chief.output());
+      assertEquals(0, other.waitFor(), other.output());
+    } finally {
+      chief.destroy();
+      other.destroy();
+    }
+  }
+
   private static String digest(String output) {
     Matcher m = DIGEST.matcher(output);
     assertTrue(m.find(), "no weights sha256 as the last line: " + output);
@@ -75,13 +85,7 @@ class MultiWorkerTrainTest {
     String hosts = hosts();
     ChildJvm chief = worker(run, hosts, 0, 1);
     ChildJvm other = worker(run, hosts, 1, 1);
-    try {
-      assertEquals(0, chief.waitFor(), chief.output());
-      assertEquals(0, other.waitFor(), other.output());
-    } finally {
-      chief.destroy();
-      other.destroy();
-    }
+    bothSucceed(chief, other);
     assertEquals(digest(chief.output()), digest(other.output()), "the workers' weights differ");
     assertTrue(chief.output().contains("Epoch: 1, "), chief.output());
 
@@ -143,13 +147,7 @@ class MultiWorkerTrainTest {
     String again = hosts();
     ChildJvm resumedChief = worker(run, again, 0, 4, "--worker_timeout", "60", "--resume");
     ChildJvm resumedOther = worker(run, again, 1, 4, "--worker_timeout", "60", "--resume");
-    try {
-      assertEquals(0, resumedChief.waitFor(), resumedChief.output());
-      assertEquals(0, resumedOther.waitFor(), resumedOther.output());
-    } finally {
-      resumedChief.destroy();
-      resumedOther.destroy();
-    }
+    bothSucceed(resumedChief, resumedOther);
     assertTrue(resumedChief.output().contains("resuming " + run + " at epoch " + state.epoch()), resumedChief.output());
     assertEquals(digest(resumedChief.output()), digest(resumedOther.output()), "both resumed from the chief's commit");
     assertEquals(4, RunState.read(run).epoch());
