@@ -1,9 +1,7 @@
 package dev.ekg.cli;
 
-import dev.ekg.runtime.Accelerators;
 import dev.ekg.runtime.Cluster;
 import dev.ekg.runtime.SessionOptions;
-import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -27,16 +25,8 @@ final class DeviceOptions {
           + "processor), never on the machine's load (default: ${DEFAULT-VALUE})")
   int threads = 0;
 
-  /**
-   * The session settings; says on {@code err} when --gpu_id lists GPUs that only training uses:
-   * the other phases run on the first visible GPU.
-   */
-  SessionOptions sessionOptions(PrintWriter err) {
-    if (gpuIds.size() > 1 && Accelerators.gpuAvailable()) {
-      err.printf("warning: --gpu_id %s: training runs one replica per GPU; search, memory bank and test run on "
-          + "GPU %d%n", gpuIds, gpuIds.get(0));
-      err.flush();
-    }
+  /** The session settings: one replica per listed GPU (or per CPU device of --replicas) in every phase. */
+  SessionOptions sessionOptions() {
     return new SessionOptions(
         XlaFlag.resolve(compile), gpuIds, replicas, intraOpThreads(), threads == 1 ? 1 : 0, Cluster.LOCAL);
   }

@@ -82,7 +82,7 @@ public final class TestCommand implements Callable<Integer> {
     Map<String, FloatArray> weights = WeightFiles.read(trainedParam);
     Architecture architecture = network.fromWeights(weights, trainedParam.toString());
     CifarDataset test = data.readTest();
-    SessionOptions options = device.sessionOptions(err);
+    SessionOptions options = device.sessionOptions();
     try (Model model = Model.withWeights(architecture, weights, options)) {
       if (exportGraph != null) {
         GraphExport.write(model, exportGraph, network.archName() + "-" + variant.name());

@@ -135,7 +135,7 @@ public final class TrainCifarCommand implements Callable<Integer> {
     boolean resume = run.resume;
     boolean keep = resume || !runsSearch;
     Path trainPath = run.path;
-    SessionOptions session = device.sessionOptions(err);
+    SessionOptions session = device.sessionOptions();
     int replicas = session.replicaDevices().size();
     loop.stepConfig().requireEvenSplit(replicas);
     TrainStep.requireEvenSplit("--search_batch_size", searchBatchSize, replicas, loop.stepConfig().accum());

@@ -77,7 +77,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
     Path knowledge = loop.knowledge ? KnowledgeFile.beside(trainedParam, variant) : null;
     Cluster cluster = workers.cluster(System.getenv());
-    SessionOptions options = device.sessionOptions(err).withCluster(cluster);
+    SessionOptions options = device.sessionOptions().withCluster(cluster);
     stepConfig.requireEvenSplit(options.replicaDevices().size() * cluster.size());
     Map<String, Path> reads = data.reads(trainedParam);
     reads.put("--Knowledge", knowledge);
