@@ -23,25 +23,31 @@ final class ArgumentsFile {
 
   private ArgumentsFile() {}
 
-  /** Flags a resumed run may change: where and how it runs, not what it computes. */
+  /**
+   * Flags a resumed run may change: where and how it runs, not what it computes. The workers'
+   * addresses may change; their number, recorded as {@value #WORKERS}, may not.
+   */
   static final Set<String> FREE_ON_RESUME = Set.of("resume", "overwrite", "do_log", "threads", "compile",
-      "task_index", "worker_timeout", "phase", "data_path", "train_path", "setting");
+      "worker_hosts", "task_index", "worker_timeout", "phase", "data_path", "train_path", "setting");
 
-  /** List flags whose entries may change on resume but not their count: the workers' addresses. */
-  static final Set<String> COUNT_ONLY_ON_RESUME = Set.of("worker_hosts");
+  /** The entry beside the flags that records how many workers ran: flags or {@code TF_CONFIG} set it. */
+  static final String WORKERS = "workers";
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static void write(CommandLine.Model.CommandSpec spec, Path dir) throws IOException {
-    byte[] json = JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(arguments(spec));
+  static void write(CommandLine.Model.CommandSpec spec, Path dir, int workers) throws IOException {
+    Map<String, Object> args = arguments(spec);
+    args.put(WORKERS, workers);
+    byte[] json = JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(args);
     AtomicFile.write(dir.resolve(FILE), o -> o.write(json));
   }
 
   /**
    * Refuses to resume the run in {@code dir} with flags that change its result: a resumed run must
-   * continue the computation it interrupted. Flags missing from the saved file are not compared.
+   * continue the computation it interrupted, on as many workers. Entries missing from the saved file
+   * are not compared.
    */
-  static void requireSameRun(CommandLine.Model.CommandSpec spec, Path dir) throws IOException {
+  static void requireSameRun(CommandLine.Model.CommandSpec spec, Path dir, int workers) throws IOException {
     Path file = dir.resolve(FILE);
     if (!Files.isRegularFile(file)) {
       return;
@@ -63,11 +69,14 @@ final class ArgumentsFile {
       // through JSON text, as the saved value went: numbers compare by value, not by Java type
       JsonNode now = JSON.readTree(JSON.writeValueAsString(json(o)));
       boolean same = before == null || FREE_ON_RESUME.contains(name)
-          || (COUNT_ONLY_ON_RESUME.contains(name) ? before.size() == now.size()
-              : o.getValue() instanceof Path p ? samePath(before, p) : before.equals(now));
+          || (o.getValue() instanceof Path p ? samePath(before, p) : before.equals(now));
       if (!same) {
         changed.add("--" + name + " " + before + " -> " + now);
       }
+    }
+    JsonNode workersBefore = saved.get(WORKERS);
+    if (workersBefore != null && workersBefore.asInt() != workers) {
+      changed.add("workers (--worker_hosts or TF_CONFIG) " + workersBefore + " -> " + workers);
     }
     if (!changed.isEmpty()) {
       throw new IllegalArgumentException("--resume: the run in " + dir + " was started with other values ("

@@ -5,10 +5,13 @@ import dev.ekg.criteria.MagnitudeCriterion;
 import dev.ekg.criteria.ScoreNormalization;
 import dev.ekg.data.CifarSplits;
 import dev.ekg.data.CifarVariant;
+import dev.ekg.io.WeightFiles;
+import dev.ekg.io.WeightsDigest;
 import dev.ekg.method.MagnitudePruning;
 import dev.ekg.method.PruningMethod;
 import dev.ekg.method.Teacher;
 import dev.ekg.model.NetworkSpec;
+import dev.ekg.pipeline.FineTuning;
 import dev.ekg.pipeline.PhaseProgress;
 import dev.ekg.pipeline.PruningPipeline;
 import dev.ekg.pipeline.RunState;
@@ -19,9 +22,12 @@ import dev.ekg.prune.PruningCost;
 import dev.ekg.prune.SearchSubsets;
 import dev.ekg.report.ResultTable;
 import dev.ekg.report.TrainCifarReport;
+import dev.ekg.runtime.Cluster;
 import dev.ekg.runtime.NumericsEnvironment;
 import dev.ekg.runtime.SessionOptions;
+import dev.ekg.runtime.WorkerServer;
 import dev.ekg.train.TrainStep;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.tensorflow.exceptions.TensorFlowException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,6 +62,8 @@ public final class TrainCifarCommand implements Callable<Integer> {
   @CommandLine.Mixin private DataOptions data = new DataOptions();
 
   @CommandLine.Mixin private DeviceOptions device = new DeviceOptions();
+
+  @CommandLine.Mixin private WorkerOptions workers = new WorkerOptions();
 
   @CommandLine.Mixin private RunDirectory run = new RunDirectory(Path.of("runs", "ekg"));
 
@@ -135,9 +144,15 @@ public final class TrainCifarCommand implements Callable<Integer> {
     boolean resume = run.resume;
     boolean keep = resume || !runsSearch;
     Path trainPath = run.path;
-    SessionOptions session = device.sessionOptions();
+    Cluster cluster = workers.cluster(System.getenv());
+    if (cluster.isDistributed() && phase != Phase.finetune) {
+      throw new IllegalArgumentException("several workers (--worker_hosts or TF_CONFIG) run the fine-tuning phase "
+          + "only: run --phase search and --phase prune on one machine, then --phase finetune on every worker; got "
+          + "--phase " + phase);
+    }
+    SessionOptions session = device.sessionOptions().withCluster(cluster);
     int replicas = session.replicaDevices().size();
-    loop.stepConfig().requireEvenSplit(replicas);
+    loop.stepConfig().requireEvenSplit(replicas * cluster.size());
     TrainStep.requireEvenSplit("--search_batch_size", searchBatchSize, replicas, loop.stepConfig().accum());
     PruningMethod pruningMethod = PruningMethod.parse(method);
     PruningPipeline.Method chosen = new PruningPipeline.Method(pruningMethod,
@@ -160,10 +175,14 @@ public final class TrainCifarCommand implements Callable<Integer> {
       pipeline.checkFineTuneInputs();
     }
     if (resume) {
-      ArgumentsFile.requireSameRun(spec, trainPath);
+      ArgumentsFile.requireSameRun(spec, trainPath, cluster.size());
+    }
+    WorkerServer.start(session);
+    if (!cluster.isChief()) {
+      return fineTuneOnWorker(pipeline, settings, splits, cluster, out, err, reporter);
     }
     try (RunLock lock = run.open(reads, keep, err)) {
-      ArgumentsFile.write(spec, trainPath);
+      ArgumentsFile.write(spec, trainPath, cluster.size());
       NumericsEnvironment numerics = NumericsEnvironment.current(session);
       NumericsFile.record(numerics, trainPath, keep, err);
       PhaseProgress progress = keep ? PhaseProgress.read(trainPath) : PhaseProgress.none();
@@ -177,7 +196,8 @@ public final class TrainCifarCommand implements Callable<Integer> {
       if (phase == Phase.all || phase == Phase.finetune) {
         boolean continues = Files.isRegularFile(trainPath.resolve(RunState.FILE)) && (resume || phase == Phase.finetune);
         RunState state = continues ? RunState.read(trainPath) : RunState.fresh();
-        progress = runPhase(progress, PruningPipeline.FINETUNE, "fine_tuning_time", () -> pipeline.fineTune(state), out);
+        progress = runPhase(progress, PruningPipeline.FINETUNE, "fine_tuning_time",
+            () -> fineTune(pipeline, state, cluster), out);
         table = new ResultTable(pipeline.summarize(progress));
       }
       List<String> plots = TrainCifarReport.plots(trainPath, network, searchTargetRate);
@@ -189,8 +209,44 @@ public final class TrainCifarCommand implements Callable<Integer> {
         out.println("plots: " + String.join(", ", plots) + " in " + trainPath);
       }
     }
-    out.flush();
+    printDigest(cluster, trainPath, out);
     return 0;
+  }
+
+  /**
+   * A worker other than the chief: fine-tunes in a scratch folder that starts from the chief's phase
+   * inputs (and its last commit, which the chief continues too), writing nothing into --train_path.
+   */
+  private int fineTuneOnWorker(PruningPipeline chiefs, PruningPipeline.Settings settings, CifarSplits splits,
+      Cluster cluster, PrintWriter out, PrintWriter err, ProgressReporter reporter) throws Exception {
+    try (WorkerScratch scratch = WorkerScratch.create(run.path, chiefs.fineTuneInputs(), true, err)) {
+      NumericsFile.record(NumericsEnvironment.current(settings.session()), scratch.path(), false, err);
+      PruningPipeline own = new PruningPipeline(settings.withRunDir(scratch.path()), splits, out, reporter);
+      boolean continues = Files.isRegularFile(scratch.path().resolve(RunState.FILE));
+      fineTune(own, continues ? RunState.read(scratch.path()) : RunState.fresh(), cluster);
+      printDigest(cluster, scratch.path(), out);
+    }
+    return 0;
+  }
+
+  private static void fineTune(PruningPipeline pipeline, RunState state, Cluster cluster)
+      throws IOException, InterruptedException {
+    try {
+      pipeline.fineTune(state);
+    } catch (TensorFlowException e) {
+      if (cluster.isDistributed()) {
+        throw WorkerFailure.of(cluster, e);
+      }
+      throw e;
+    }
+  }
+
+  /** On several workers, the last line: the digest by which they can be seen to agree. */
+  private static void printDigest(Cluster cluster, Path runDir, PrintWriter out) throws IOException {
+    if (cluster.isDistributed()) {
+      out.println("weights sha256: " + WeightsDigest.sha256(WeightFiles.read(runDir.resolve(FineTuning.TRAINED_PARAMS))));
+    }
+    out.flush();
   }
 
   /**

@@ -22,6 +22,7 @@ import dev.ekg.runtime.WorkerServer;
 import dev.ekg.train.TrainStep;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -95,15 +96,15 @@ public final class TrainCommand implements Callable<Integer> {
         : network.fromWeights(weights, trainedParam.toString());
     boolean resume = run.resume;
     if (resume) {
-      ArgumentsFile.requireSameRun(spec, run.path);
+      ArgumentsFile.requireSameRun(spec, run.path, cluster.size());
     }
     WorkerServer.start(options);
     String digest;
     try (RunLock lock = cluster.isChief() ? run.open(reads, resume, err) : null;
-        WorkerScratch scratch = cluster.isChief() ? null : WorkerScratch.create(run.path, resume, err)) {
+        WorkerScratch scratch = cluster.isChief() ? null : WorkerScratch.create(run.path, List.of(), resume, err)) {
       Path trainPath = cluster.isChief() ? run.path : scratch.path();
       RunState state = resume ? RunState.resumeFrom(trainPath, err) : RunState.fresh();
-      ArgumentsFile.write(spec, trainPath);
+      ArgumentsFile.write(spec, trainPath, cluster.size());
       NumericsFile.record(NumericsEnvironment.current(options), trainPath, resume, err);
       long start = System.nanoTime();
       try (Model model = weights == null

@@ -6,13 +6,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.apache.commons.io.FileUtils;
 
 /**
- * Where a worker other than the chief keeps its own checkpoints: a temporary folder, removed when
- * the run ends, so that the chief's {@code --train_path} is written by the chief alone. To resume,
- * it starts from a copy of the chief's last commit (the chief's folder must be readable here).
+ * Where a worker other than the chief keeps its own files: a temporary folder, removed when the run
+ * ends, so that the chief's {@code --train_path} is written by the chief alone. It starts from copies
+ * of what the run reads from the chief's folder (which must be readable here: shared, or copied to
+ * the same path): the phase's input files and, to continue a run, the chief's last commit.
  */
 final class WorkerScratch implements AutoCloseable {
   private final Path path;
@@ -21,9 +23,19 @@ final class WorkerScratch implements AutoCloseable {
     this.path = path;
   }
 
-  static WorkerScratch create(Path chiefRun, boolean resume, PrintWriter err) throws IOException {
+  /**
+   * @param inputs files of the chief's folder the run reads, copied where present
+   * @param continues whether the run continues the chief's last commit (its state and checkpoint)
+   */
+  static WorkerScratch create(Path chiefRun, List<String> inputs, boolean continues, PrintWriter err)
+      throws IOException {
     WorkerScratch scratch = new WorkerScratch(Files.createTempDirectory("ekg-worker-"));
-    if (resume && Files.isRegularFile(chiefRun.resolve(RunState.FILE))) {
+    for (String input : inputs) {
+      if (Files.isRegularFile(chiefRun.resolve(input))) {
+        Files.copy(chiefRun.resolve(input), scratch.path.resolve(input));
+      }
+    }
+    if (continues && Files.isRegularFile(chiefRun.resolve(RunState.FILE))) {
       RunState state = RunState.resumeFrom(chiefRun, err);
       if (state.checkpoint() != null) {
         Path checkpoint = chiefRun.resolve(state.checkpoint());

@@ -112,6 +112,12 @@ public final class PruningPipeline {
       }
       FineTuning.atLeast("--num_teacher", numTeacher, 1);
     }
+
+    /** The same run with its files in {@code dir}. */
+    public Settings withRunDir(Path dir) {
+      return new Settings(spec, variant, trainedParam, dir, session, method, search, searchBatchSize, valPerClass,
+          trainPerClass, warmupSteps, numTeacher, knowledge, step, fineTuning);
+    }
   }
 
   private final Settings settings;
@@ -130,6 +136,11 @@ public final class PruningPipeline {
 
   private Path file(String name) {
     return settings.runDir().resolve(name);
+  }
+
+  /** The files of the run directory the fine-tuning phase reads. */
+  public List<String> fineTuneInputs() {
+    return settings.knowledge() ? List.of(SLIMMED_PARAMS, KnowledgeFile.name(settings.variant())) : List.of(SLIMMED_PARAMS);
   }
 
   /** The memory bank the prune phase wrote, checked against the training set. */

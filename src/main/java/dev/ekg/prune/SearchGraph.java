@@ -17,6 +17,7 @@ import java.util.function.Function;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
+import org.tensorflow.PlacedGradients;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.op.Ops;
@@ -59,7 +60,7 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
     this.labels = tf.withName("labels").placeholder(TInt32.class);
     this.knowledge = tf.withName("knowledge").placeholder(TFloat32.class);
     Operand<TFloat32> flag = tf.constant((float) batchSizeFlag);
-    this.single = head(tf, List.of(tower(tf, model.forward(BnMode.TRAIN), labels, knowledge, flag)), flag);
+    this.single = head(tf, List.of(tower(tf, null, model.forward(BnMode.TRAIN), labels, knowledge, flag)), flag);
     List<DeviceSpec> devices = model.replicaDevices();
     if (devices.size() == 1) {
       this.mirrored = null;
@@ -68,7 +69,7 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
       for (int r = 0; r < devices.size(); r++) {
         Ops replica = tf.withSubScope("replica" + r).withDevice(devices.get(r));
         Operand<TFloat32> rows = ReplicaRows.of(replica, model.images(), r, devices.size());
-        towers.add(tower(replica, model.forward(replica, rows, BnMode.TRAIN),
+        towers.add(tower(replica, "search/replica" + r + "/gradients", model.forward(replica, rows, BnMode.TRAIN),
             ReplicaRows.of(replica, labels, r, devices.size()), ReplicaRows.of(replica, knowledge, r, devices.size()),
             flag));
       }
@@ -110,8 +111,9 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
   private record Tower(Operand<TFloat32> crossEntropySum, Operand<TFloat32> objective, Operand<TInt32> correct,
       Operand<TFloat32> logits, List<Operand<TFloat32>> pointSums, List<Integer> pointGates) {}
 
-  private Tower tower(
-      Ops tf, Forward forward, Operand<TInt32> rowLabels, Operand<TFloat32> rowKnowledge, Operand<TFloat32> flag) {
+  /** @param gradientPrefix the name scope of the gradient ops; null for the graph's default */
+  private Tower tower(Ops tf, String gradientPrefix, Forward forward, Operand<TInt32> rowLabels,
+      Operand<TFloat32> rowKnowledge, Operand<TFloat32> flag) {
     int classes = model.numClasses();
     Operand<TFloat32> z = forward.logits();
     Operand<TFloat32> oneHot = tf.oneHot(rowLabels, tf.constant(classes), tf.constant(1f), tf.constant(0f));
@@ -122,7 +124,7 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
         tf.math.equal(tf.math.argMax(z, tf.constant(1), TInt32.class), rowLabels), TInt32.class));
 
     List<Forward.MaskPoint> points = forward.maskPoints();
-    Output<?>[] grads = model.graph().addGradients(
+    Output<?>[] grads = PlacedGradients.add(model.graph(), gradientPrefix, tf.scope().getDeviceString(),
         towerObjective.asOutput(), points.stream().map(p -> p.activation().asOutput()).toArray(Output[]::new));
     List<Operand<TFloat32>> pointSums = new ArrayList<>();
     for (int i = 0; i < points.size(); i++) {

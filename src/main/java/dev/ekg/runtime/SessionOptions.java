@@ -75,7 +75,9 @@ public record SessionOptions(
       config.putDeviceCount("CPU", cpuReplicas);
     }
     if (cluster.isDistributed()) {
-      config.addDeviceFilters(cluster.deviceFilter());
+      // a worker's variables outlive its sessions and are shared by name: two networks in one process
+      // (the summary's original and pruned ones) would otherwise write into each other's variables
+      config.addDeviceFilters(cluster.deviceFilter()).setIsolateSessionState(true);
     }
     if (!gpuIds.isEmpty()) {
       config.setGpuOptions(

@@ -24,6 +24,7 @@ import java.util.Map;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
+import org.tensorflow.PlacedGradients;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
@@ -268,8 +269,8 @@ public final class TrainStep {
     // with two views the gradients are halved, averaging the views; weight decay is not (§5.2)
     Operand<TFloat32> objective =
         config.views() == 1 ? loss : tf.math.mul(loss, tf.constant(1f / config.views()));
-    Output<?>[] grads = model.graph().addGradients(gradientPrefix, new Output<?>[] {objective.asOutput()},
-        trainable.stream().map(v -> v.value().asOutput()).toArray(Output[]::new), null);
+    Output<?>[] grads = PlacedGradients.add(model.graph(), gradientPrefix, tf.scope().getDeviceString(),
+        objective.asOutput(), trainable.stream().map(v -> v.value().asOutput()).toArray(Output[]::new));
     List<Operand<TFloat32>> gradients = new ArrayList<>();
     for (Output<?> g : grads) {
       @SuppressWarnings("unchecked")

@@ -16,11 +16,13 @@ import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.commons.io.FileUtils;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +107,66 @@ class MultiWorkerTrainTest {
     }
   }
 
+  /**
+   * train_cifar's fine-tuning phase on two workers, from a run whose search and prune phases ran on
+   * one machine: the same weights on both, equal to a `--replicas 2` fine-tuning of that run, and
+   * the chief's folder as one process writes it.
+   */
+  @Test
+  void trainCifarFineTunesOnTwoWorkersAsOnTwoReplicas() throws Exception {
+    Path trained = dir.resolve("to-prune");
+    StringWriter err = new StringWriter();
+    assertEquals(0, runInProcess(trainArgs(trained, 1), err), err.toString());
+    Path pruned = dir.resolve("pruned");
+    for (String phase : List.of("search", "prune")) {
+      assertEquals(0, runInProcess(trainCifarArgs(pruned, "--phase", phase, "--method", "magnitude",
+          "--search_target_rate", "0.5", "--search_batch_size", "40"), err), err.toString());
+    }
+    Path onWorkers = dir.resolve("cifar-workers");
+    Path onReplicas = dir.resolve("cifar-replicas");
+    FileUtils.copyDirectory(pruned.toFile(), onWorkers.toFile());
+    FileUtils.copyDirectory(pruned.toFile(), onReplicas.toFile());
+    String hosts = hosts();
+    List<ChildJvm> workers = new ArrayList<>();
+    for (int index = 0; index < 2; index++) {
+      List<String> args = CommandArgs.with(trainCifarArgs(onWorkers, FINE_TUNE), "--worker_hosts", hosts,
+          "--task_index", String.valueOf(index));
+      workers.add(ChildJvm.start(dir.resolve("cifar-worker" + index + ".log"), args));
+    }
+    bothSucceed(workers.get(0), workers.get(1));
+    assertEquals(digest(workers.get(0).output()), digest(workers.get(1).output()), "the workers' weights differ");
+    assertTrue(workers.get(0).output().contains("report: "), workers.get(0).output());
+    assertTrue(!workers.get(1).output().contains("report: "), "only the chief summarizes: " + workers.get(1).output());
+
+    assertEquals(0, runInProcess(CommandArgs.with(trainCifarArgs(onReplicas, FINE_TUNE), "--replicas", "2"), err),
+        err.toString());
+    Map<String, FloatArray> expected = PickleWeights.read(onReplicas.resolve(FineTuning.TRAINED_PARAMS));
+    Map<String, FloatArray> actual = PickleWeights.read(onWorkers.resolve(FineTuning.TRAINED_PARAMS));
+    expected.forEach((key, value) -> assertClose(value, actual.get(key), 1e-5, 1e-7, key));
+    assertEquals(fileNames(onReplicas), fileNames(onWorkers), "the chief writes what one process writes");
+  }
+
+  private static final String[] FINE_TUNE = {"--phase", "finetune", "--train_epoch", "1", "--batch_size", "16",
+      "--val_batch_size", "25", "--do_log", "5"};
+
+  private static List<String> trainCifarArgs(Path run, String... extra) {
+    return CommandArgs.with(List.of("train_cifar", "--arch", "ResNet-8", "--data_path", data.toString(),
+        "--train_path", run.toString(), "--trained_param",
+        dir.resolve("to-prune").resolve(FineTuning.TRAINED_PARAMS).toString(), "--threads", "1"), extra);
+  }
+
+  @Test
+  void trainCifarRunsOnlyItsFineTuningOnSeveralWorkers() {
+    StringWriter err = new StringWriter();
+    Path run = dir.resolve("cifar-all");
+    assertEquals(2, runInProcess(CommandArgs.with(trainCifarArgs(run), "--worker_hosts", "localhost:1,localhost:2",
+        "--task_index", "0"), err));
+    assertEquals("train_cifar: error: several workers (--worker_hosts or TF_CONFIG) run the fine-tuning phase only: "
+        + "run --phase search and --phase prune on one machine, then --phase finetune on every worker; got --phase all",
+        err.toString().strip());
+    assertTrue(!Files.exists(run));
+  }
+
   @Test
   void aWorkerWhoseOthersNeverComeFailsWithinItsTimeout() throws Exception {
     Path run = dir.resolve("alone");
@@ -151,6 +213,15 @@ class MultiWorkerTrainTest {
     assertTrue(resumedChief.output().contains("resuming " + run + " at epoch " + state.epoch()), resumedChief.output());
     assertEquals(digest(resumedChief.output()), digest(resumedOther.output()), "both resumed from the chief's commit");
     assertEquals(4, RunState.read(run).epoch());
+
+    String fourWorkers = "{\"cluster\": {\"worker\": [\"localhost:1\", \"localhost:2\", \"localhost:3\", "
+        + "\"localhost:4\"]}, "
+        + "\"task\": {\"type\": \"worker\", \"index\": 0}}";
+    ChildJvm widened = ChildJvm.start(dir.resolve("widened.log"), trainArgs(run, 4, "--resume"),
+        Map.of(WorkerOptions.TF_CONFIG, fourWorkers));
+    assertEquals(2, widened.waitFor(), widened.output());
+    assertTrue(widened.output().contains("train: error: --resume: the run in " + run + " was started with other values "
+        + "(workers (--worker_hosts or TF_CONFIG) 2 -> 4)"), widened.output());
   }
 
   @Test

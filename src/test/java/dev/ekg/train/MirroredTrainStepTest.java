@@ -3,6 +3,7 @@ package dev.ekg.train;
 import static dev.ekg.Goldens.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ekg.Goldens;
 import dev.ekg.io.FloatArray;
@@ -16,9 +17,12 @@ import dev.ekg.nn.VariableKind;
 import dev.ekg.nn.VariableStore;
 import dev.ekg.runtime.SessionOptions;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -184,6 +188,17 @@ class MirroredTrainStepTest {
       assertEquals("/device:CPU:0", net.graph().operation("train/replica0/images").device());
       assertEquals("/device:CPU:1", net.graph().operation("train/replica1/images").device());
       assertEquals("/device:CPU:1", net.graph().operation("train/replica1/loss").device());
+      for (int r = 0; r < 2; r++) {
+        String gradients = "train/replica" + r + "/gradients_placed/";
+        List<String> devices = new ArrayList<>();
+        net.graph().operations().forEachRemaining(op -> {
+          if (op.name().startsWith(gradients)) {
+            devices.add(op.device());
+          }
+        });
+        assertTrue(devices.size() > 10, gradients + " has " + devices.size() + " ops");
+        assertEquals(Set.of("/device:CPU:" + r), Set.copyOf(devices), "the devices of " + gradients);
+      }
     }
   }
 }
