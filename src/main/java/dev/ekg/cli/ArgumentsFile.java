@@ -28,7 +28,7 @@ final class ArgumentsFile {
    * addresses may change; their number, recorded as {@value #WORKERS}, may not.
    */
   static final Set<String> FREE_ON_RESUME = Set.of("resume", "overwrite", "do_log", "threads", "compile",
-      "worker_hosts", "task_index", "worker_timeout", "phase", "data_path", "train_path", "setting");
+      "worker_hosts", "task_index", "worker_timeout", "search_cache", "phase", "data_path", "train_path", "setting");
 
   /** The entry beside the flags that records how many workers ran: flags or {@code TF_CONFIG} set it. */
   static final String WORKERS = "workers";

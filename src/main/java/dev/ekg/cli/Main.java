@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       TrainCifarCommand.class,
       TrainCommand.class,
       BenchTrainStepCommand.class,
+      BenchSearchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

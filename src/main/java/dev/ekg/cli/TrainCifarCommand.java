@@ -103,6 +103,12 @@ public final class TrainCifarCommand implements Callable<Integer> {
       + "as given; N = N batches, starting the subset over after each pass (default: ${DEFAULT-VALUE})")
   int warmupSteps = PruningPipeline.ONE_PASS;
 
+  @Option(names = "--search_cache", arity = "0..1", fallbackValue = "true", description = "each search step's "
+      + "candidates run only the layers from their gate on, fed the unchanged layers' outputs computed once per step "
+      + "(same decisions, less time); --search_cache=false evaluates every candidate from the images "
+      + "(default: ${DEFAULT-VALUE})")
+  boolean searchCache = true;
+
   @Option(names = "--search_seed", hidden = true, description = "accepted and ignored, as in the reference (the subsets use seed 1)")
   int searchSeed = 1;
 
@@ -161,7 +167,8 @@ public final class TrainCifarCommand implements Callable<Integer> {
         teacher == null ? Teacher.defaultFor(pruningMethod) : Teacher.parse(teacher));
     PruningPipeline.Settings settings = new PruningPipeline.Settings(network, variant, trainedParam, trainPath,
         session, chosen, new EkgSearch.Settings(searchTargetRate, searchStep, pruningCost), searchBatchSize,
-        searchValPerClass, searchTrainPerClass, warmupSteps, numTeacher, loop.knowledge, loop.stepConfig(), loop.settings());
+        searchValPerClass, searchTrainPerClass, warmupSteps, searchCache, numTeacher, loop.knowledge, loop.stepConfig(),
+        loop.settings());
     Map<String, Path> reads = data.reads(trainedParam);
     run.check(reads);
     CifarSplits splits = loop.select(data.read(), data.dataPath);

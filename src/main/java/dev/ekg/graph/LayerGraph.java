@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * A network as a directed acyclic graph of {@link Layer}s in construction order (every input of a
@@ -68,6 +69,23 @@ public final class LayerGraph {
 
   public Node output() {
     return nodes.get(nodes.size() - 1);
+  }
+
+  /**
+   * The nodes before {@code boundary} whose outputs a node at or after it reads, in order: given
+   * their values, the nodes from {@code boundary} on compute the network's output without the ones
+   * before (a cut of the graph).
+   */
+  public List<Integer> readAcross(int boundary) {
+    TreeSet<Integer> read = new TreeSet<>();
+    for (Node node : nodes.subList(boundary, nodes.size())) {
+      for (int input : node.inputs) {
+        if (input < boundary) {
+          read.add(input);
+        }
+      }
+    }
+    return List.copyOf(read);
   }
 
   /** Adds nodes in order; each call returns the new node's id for later nodes to read. */

@@ -133,6 +133,30 @@ public final class NetworkGraph {
     return points;
   }
 
+  /**
+   * The first node whose output a change of gate {@code gate}'s mask can change: the first that masks
+   * its kernel with it (a conv on its input or output channels, a depthwise conv or dense layer on
+   * its input) or whose output it masks. Nodes before it compute the same under any mask of the gate.
+   */
+  public int firstNodeMaskedBy(int gate) {
+    for (LayerGraph.Node node : layers.nodes()) {
+      Layer layer = node.layer();
+      int in = groups.inGroup(node);
+      int out = groups.outGroup(node);
+      boolean kernel = layer instanceof Layer.Conv
+          ? in == gate || out == gate
+          : (layer instanceof Layer.DepthwiseConv || layer instanceof Layer.Dense) && in == gate;
+      if (kernel || masked[node.id()] && out == gate) {
+        return node.id();
+      }
+    }
+    throw new IllegalArgumentException("gate " + gate + " masks no layer");
+  }
+
+  public LayerGraph layerGraph() {
+    return layers;
+  }
+
   private Gate gate(int index) {
     return index < 0 || gates.isEmpty() ? null : gates.get(index);
   }
@@ -176,6 +200,6 @@ public final class NetworkGraph {
       values.add(y);
     }
     List<Op> updates = statistics.stream().map(s -> s.update(tf)).toList();
-    return new Forward(values.get(values.size() - 1), updates, List.copyOf(statistics), List.copyOf(points));
+    return new Forward(values.get(values.size() - 1), updates, List.copyOf(statistics), List.copyOf(points), values);
   }
 }

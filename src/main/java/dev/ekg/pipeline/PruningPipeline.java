@@ -96,12 +96,15 @@ public final class PruningPipeline {
 
   /**
    * Everything the phases need besides the data; {@code warmupSteps} is {@link #ONE_PASS}, 0 (no
-   * warm-up: the search starts from {@code trainedParam} as given) or a number of warm-up batches.
+   * warm-up: the search starts from {@code trainedParam} as given) or a number of warm-up batches;
+   * {@code searchCache} lets each step's candidates share the base sub-network's prefix
+   * ({@link SearchGraph#candidates}).
    */
   public record Settings(
       NetworkSpec spec, CifarVariant variant, Path trainedParam, Path runDir, SessionOptions session,
       Method method, EkgSearch.Settings search, int searchBatchSize, int valPerClass, int trainPerClass,
-      int warmupSteps, int numTeacher, boolean knowledge, TrainStep.Config step, FineTuning.Settings fineTuning) {
+      int warmupSteps, boolean searchCache, int numTeacher, boolean knowledge, TrainStep.Config step,
+      FineTuning.Settings fineTuning) {
     public Settings {
       FineTuning.atLeast("--search_batch_size", searchBatchSize, 1);
       FineTuning.atLeast("--search_val_per_class", valPerClass, 1);
@@ -116,7 +119,7 @@ public final class PruningPipeline {
     /** The same run with its files in {@code dir}. */
     public Settings withRunDir(Path dir) {
       return new Settings(spec, variant, trainedParam, dir, session, method, search, searchBatchSize, valPerClass,
-          trainPerClass, warmupSteps, numTeacher, knowledge, step, fineTuning);
+          trainPerClass, warmupSteps, searchCache, numTeacher, knowledge, step, fineTuning);
     }
   }
 
@@ -226,11 +229,8 @@ public final class PruningPipeline {
         PickleWeights.write(file(WARMED_PARAMS), model.weights());
         Files.deleteIfExists(file(SearchLog.FILE));
       }
-      CifarDataset valImages = train.subset(subsets.validation());
-      float[] images = normalization.normalize(valImages, 0, valImages.size()).data();
-      ValidationSet val = new ValidationSet(images, valImages.labels(), CifarDataset.IMAGE_BYTES,
-          settings.searchBatchSize());
-      SearchGraph graph = new SearchGraph(model, settings.searchBatchSize());
+      ValidationSet val = searchValidation(train, subsets, normalization, settings.searchBatchSize());
+      SearchGraph graph = new SearchGraph(model, settings.searchBatchSize(), settings.searchCache());
       EkgSearch search = new EkgSearch(model, graph, graph, val, settings.search());
       EkgSearch.State state = continuing ? SearchLog.readState(settings.runDir()) : search.start();
       if (continuing) {
@@ -244,6 +244,14 @@ public final class PruningPipeline {
       }
       SearchHistoryFile.write(settings.runDir(), result);
     }
+  }
+
+  /** The search's validation subset of {@code train}, normalised, in batches of {@code batchSize} (§5.5). */
+  public static ValidationSet searchValidation(
+      CifarDataset train, SearchSubsets subsets, Normalization normalization, int batchSize) {
+    CifarDataset images = train.subset(subsets.validation());
+    return new ValidationSet(normalization.normalize(images, 0, images.size()).data(), images.labels(),
+        CifarDataset.IMAGE_BYTES, batchSize);
   }
 
   /** Phase 1 of magnitude pruning: one shot on {@code --trained_param} as given → {@code kept_channels.json}. */

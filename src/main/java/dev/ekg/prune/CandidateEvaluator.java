@@ -14,4 +14,29 @@ public interface CandidateEvaluator {
    * @param knowledge the ensemble knowledge, {@code [N, classes]} logits row-aligned with the set
    */
   Evaluation evaluate(ValidationSet set, float[] knowledge);
+
+  /** The candidates of one search step, each the base sub-network with one gate's mask changed. */
+  interface Candidates extends AutoCloseable {
+    /** {@link #evaluate(ValidationSet, float[])} of the current masks, which differ from the base in {@code gate} only. */
+    Evaluation evaluate(int gate);
+
+    @Override
+    void close();
+  }
+
+  /**
+   * Prepares the evaluation of candidates that each change one of {@code gates} of the sub-network
+   * {@code baseMasks} selects. By default each candidate is a whole pass over the set.
+   */
+  default Candidates candidates(ValidationSet set, float[] knowledge, float[][] baseMasks, int[] gates) {
+    return new Candidates() {
+      @Override
+      public Evaluation evaluate(int gate) {
+        return CandidateEvaluator.this.evaluate(set, knowledge);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
 }

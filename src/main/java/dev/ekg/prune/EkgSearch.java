@@ -158,21 +158,24 @@ public final class EkgSearch {
       SearchWidth[] bestWidths = null;
       SearchGraph.Evaluation bestEvaluation = null;
       double[] candidateScores = new double[evaluated.length];
-      for (int k = 0; k < evaluated.length; k++) {
-        int g = evaluated[k];
-        SearchWidth[] candidate = current.widths().clone();
-        candidate[g] = fineSearch.candidate(g, current.widths()[g].decrement(steps.step(g)), current.rates(),
-            steps.fineStep(g));
-        model.setMasks(new SubNetwork(candidate, newOrders, 0).masks());
-        CandidateEvaluator.Evaluation e = evaluator.evaluate(val, knowledge);
-        NonFiniteException.requireFinite(e.score(),
-            "search step " + (state.step() + 1) + ": the score (CE + soft CE) of the candidate that prunes gate " + g);
-        candidateScores[k] = e.score();
-        if (e.score() < bestScore) {
-          best = g;
-          bestScore = e.score();
-          bestWidths = candidate;
-          bestEvaluation = e;
+      float[][] baseMasks = new SubNetwork(current.widths(), newOrders, 0).masks();
+      try (CandidateEvaluator.Candidates candidates = evaluator.candidates(val, knowledge, baseMasks, evaluated)) {
+        for (int k = 0; k < evaluated.length; k++) {
+          int g = evaluated[k];
+          SearchWidth[] candidate = current.widths().clone();
+          candidate[g] = fineSearch.candidate(g, current.widths()[g].decrement(steps.step(g)), current.rates(),
+              steps.fineStep(g));
+          model.setMasks(new SubNetwork(candidate, newOrders, 0).masks());
+          CandidateEvaluator.Evaluation e = candidates.evaluate(g);
+          NonFiniteException.requireFinite(e.score(), "search step " + (state.step() + 1)
+              + ": the score (CE + soft CE) of the candidate that prunes gate " + g);
+          candidateScores[k] = e.score();
+          if (e.score() < bestScore) {
+            best = g;
+            bestScore = e.score();
+            bestWidths = candidate;
+            bestEvaluation = e;
+          }
         }
       }
       if (best < 0) {

@@ -8,11 +8,15 @@ import dev.ekg.io.BatchTensors;
 import dev.ekg.io.TensorArrays;
 import dev.ekg.model.Forward;
 import dev.ekg.model.Model;
+import dev.ekg.model.NetworkGraph;
 import dev.ekg.nn.BnMode;
 import dev.ekg.runtime.ReplicaRows;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Function;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Operand;
@@ -46,16 +50,31 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
   private final Head single;
   private final Head mirrored;
   private final BatchTensors images;
+  private final boolean sharePrefixes;
 
-  /** What the search fetches, computed on one device or combined from the replicas' towers. */
+  /**
+   * What the search fetches, computed on one device or combined from the replicas' towers, and the
+   * towers' forward passes.
+   */
   private record Head(Operand<TFloat32> crossEntropy, Operand<TFloat32> objective, Operand<TInt32> correct,
-      Operand<TFloat32> logits, List<Operand<TFloat32>> gateScores) {}
+      Operand<TFloat32> logits, List<Operand<TFloat32>> gateScores, List<Forward> forwards) {}
 
+  /** A search graph whose candidates share the base sub-network's prefixes ({@link #candidates}). */
   public SearchGraph(Model model, int batchSizeFlag) {
+    this(model, batchSizeFlag, true);
+  }
+
+  /**
+   * @param sharePrefixes whether each step's candidates run only the layers after their gate's first
+   *     masked one, fed the base sub-network's outputs before it ({@code --search_cache}); false
+   *     evaluates every candidate from the images
+   */
+  public SearchGraph(Model model, int batchSizeFlag, boolean sharePrefixes) {
     if (model.network().gates().isEmpty()) {
       throw new IllegalArgumentException("the search needs a gated model (Model.gated)");
     }
     this.model = model;
+    this.sharePrefixes = sharePrefixes;
     Ops tf = model.ops().withSubScope("search");
     this.labels = tf.withName("labels").placeholder(TInt32.class);
     this.knowledge = tf.withName("knowledge").placeholder(TFloat32.class);
@@ -95,7 +114,7 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
         ? first.logits()
         : tf.concat(towers.stream().map(Tower::logits).toList(), tf.constant(0));
     return new Head(tf.math.div(sum(tf, towers, Tower::crossEntropySum), flag), sum(tf, towers, Tower::objective),
-        sum(tf, towers, Tower::correct), logits, gateScores);
+        sum(tf, towers, Tower::correct), logits, gateScores, towers.stream().map(Tower::forward).toList());
   }
 
   private static <T extends TNumber> Operand<T> sum(Ops tf, List<Tower> towers, Function<Tower, Operand<T>> part) {
@@ -109,7 +128,7 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
    * the signed sum {@code Σ_{b,h,w} ∂S/∂y ⊙ y}.
    */
   private record Tower(Operand<TFloat32> crossEntropySum, Operand<TFloat32> objective, Operand<TInt32> correct,
-      Operand<TFloat32> logits, List<Operand<TFloat32>> pointSums, List<Integer> pointGates) {}
+      Operand<TFloat32> logits, List<Operand<TFloat32>> pointSums, List<Integer> pointGates, Forward forward) {}
 
   /** @param gradientPrefix the name scope of the gradient ops; null for the graph's default */
   private Tower tower(Ops tf, String gradientPrefix, Forward forward, Operand<TInt32> rowLabels,
@@ -132,7 +151,8 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
       Operand<TFloat32> g = (Operand<TFloat32>) grads[i];
       pointSums.add(tf.reduceSum(tf.math.mul(g, points.get(i).activation()), tf.constant(new int[] {0, 1, 2})));
     }
-    return new Tower(ce, towerObjective, hits, z, pointSums, points.stream().map(Forward.MaskPoint::gate).toList());
+    return new Tower(ce, towerObjective, hits, z, pointSums, points.stream().map(Forward.MaskPoint::gate).toList(),
+        forward);
   }
 
   private static <T extends TNumber> Operand<T> sum(Ops tf, Operand<T> x) {
@@ -153,7 +173,7 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
     float[] knowledgeRows = context.knowledge();
     float[][] total = new float[groups.size()][];
     for (int b = 0; b < set.batches(); b++) {
-      try (Result r = run(set, knowledgeRows, b, head(set, b).gateScores())) {
+      try (Result r = run(set, knowledgeRows, b, head(set, b).gateScores(), NO_FEEDS)) {
         for (int g = 0; g < total.length; g++) {
           float[] s = TensorArrays.toArray((TFloat32) r.get(g)).data();
           if (total[g] == null) {
@@ -175,6 +195,18 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
    */
   @Override
   public Evaluation evaluate(ValidationSet set, float[] knowledgeRows) {
+    return evaluate(set, knowledgeRows, NO_FEEDS);
+  }
+
+  /** Tensors fed besides a batch's images, labels and knowledge, given the batch's index and head. */
+  @FunctionalInterface
+  private interface ExtraFeeds {
+    void add(int batch, Head head, Session.Runner runner);
+  }
+
+  private static final ExtraFeeds NO_FEEDS = (batch, head, runner) -> {};
+
+  private Evaluation evaluate(ValidationSet set, float[] knowledgeRows, ExtraFeeds feeds) {
     int classes = model.numClasses();
     float[] allLogits = new float[set.size() * classes];
     double loss = 0;
@@ -183,7 +215,7 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
     for (int b = 0; b < set.batches(); b++) {
       Head head = head(set, b);
       try (Result r = run(set, knowledgeRows, b,
-          List.of(head.crossEntropy(), head.objective(), head.logits(), head.correct()))) {
+          List.of(head.crossEntropy(), head.objective(), head.logits(), head.correct()), feeds)) {
         loss += ((TFloat32) r.get(0)).getFloat();
         score += ((TFloat32) r.get(1)).getFloat();
         float[] z = TensorArrays.toArray((TFloat32) r.get(2)).data();
@@ -199,7 +231,8 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
     return ReplicaRows.splits(set.batchLength(batch), model.replicaDevices().size()) ? mirrored : single;
   }
 
-  private Result run(ValidationSet set, float[] knowledgeRows, int batch, List<? extends Operand<?>> fetches) {
+  private Result run(
+      ValidationSet set, float[] knowledgeRows, int batch, List<? extends Operand<?>> fetches, ExtraFeeds feeds) {
     int classes = model.numClasses();
     int start = set.batchStart(batch);
     int n = set.batchLength(batch);
@@ -209,8 +242,79 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
           .feed(model.images(), images.fill(set.images(), start, n))
           .feed(labels, y)
           .feed(knowledge, k);
+      feeds.add(batch, head(set, batch), runner);
       fetches.forEach(runner::fetch);
       return runner.run();
+    }
+  }
+
+  /**
+   * With prefix sharing, the base sub-network's node outputs just before each gate's first masked
+   * node ({@link NetworkGraph#firstNodeMaskedBy}) are computed once per step and every candidate
+   * runs from there: a candidate differs from the base in one gate, so what precedes that gate's
+   * first masked node is the base's, bit for bit.
+   */
+  @Override
+  public Candidates candidates(ValidationSet set, float[] knowledgeRows, float[][] baseMasks, int[] gates) {
+    return sharePrefixes
+        ? new SharedPrefixes(set, knowledgeRows, baseMasks, gates)
+        : CandidateEvaluator.super.candidates(set, knowledgeRows, baseMasks, gates);
+  }
+
+  /** The base's outputs of the nodes the candidates' cuts need, per batch, kept as fetched tensors. */
+  private final class SharedPrefixes implements Candidates {
+    private final ValidationSet set;
+    private final float[] knowledgeRows;
+    private final Map<Integer, List<Integer>> cuts = new HashMap<>();
+    private final List<Integer> fetched;
+    private final List<Result> base = new ArrayList<>();
+
+    SharedPrefixes(ValidationSet set, float[] knowledgeRows, float[][] baseMasks, int[] gates) {
+      this.set = set;
+      this.knowledgeRows = knowledgeRows;
+      NetworkGraph network = model.network();
+      TreeSet<Integer> needed = new TreeSet<>();
+      for (int gate : gates) {
+        // the input nodes are left out: they only pass on the images, which every run feeds
+        List<Integer> cut = network.layerGraph().readAcross(network.firstNodeMaskedBy(gate)).stream()
+            .filter(node -> network.layerGraph().node(node).inputs().length > 0).toList();
+        cuts.put(gate, cut);
+        needed.addAll(cut);
+      }
+      this.fetched = List.copyOf(needed);
+      model.setMasks(baseMasks);
+      try {
+        for (int b = 0; b < set.batches(); b++) {
+          List<Operand<TFloat32>> outputs = new ArrayList<>();
+          for (Forward forward : head(set, b).forwards()) {
+            fetched.forEach(node -> outputs.add(forward.nodeOutputs().get(node)));
+          }
+          base.add(run(set, knowledgeRows, b, outputs, NO_FEEDS));
+        }
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
+    }
+
+    @Override
+    public Evaluation evaluate(int gate) {
+      List<Integer> cut = cuts.get(gate);
+      return SearchGraph.this.evaluate(set, knowledgeRows, (batch, head, runner) -> {
+        List<Forward> forwards = head.forwards();
+        for (int t = 0; t < forwards.size(); t++) {
+          for (int node : cut) {
+            runner.feed(forwards.get(t).nodeOutputs().get(node),
+                base.get(batch).get(t * fetched.size() + fetched.indexOf(node)));
+          }
+        }
+      });
+    }
+
+    @Override
+    public void close() {
+      base.forEach(Result::close);
+      base.clear();
     }
   }
 }

@@ -41,7 +41,7 @@ final class TinyNet implements TrainableModel, AutoCloseable {
   @Override
   public Forward forward(Ops ops, Operand<TFloat32> input, BnMode mode) {
     Operand<TFloat32> pooled = ops.math.mean(ops.nn.relu(conv.apply(ops, input)), ops.constant(new int[] {1, 2}));
-    return new Forward(fc.apply(ops, pooled), List.of(), List.of(), List.of());
+    return new Forward(fc.apply(ops, pooled), List.of(), List.of(), List.of(), List.of());
   }
 
   @Override public List<DeviceSpec> replicaDevices() { return replicaDevices; }
