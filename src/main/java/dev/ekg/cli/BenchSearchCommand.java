@@ -166,6 +166,8 @@ public final class BenchSearchCommand implements Callable<Integer> {
     ArrayNode sharedSeconds = record.putArray("search_cache_s");
     shared.forEach(r -> sharedSeconds.add(r.seconds()));
     record.put("ratio", median(shared) / median(plain));
+    // the unpruned network's evaluation, then one per candidate of every step
+    record.put("evaluations", 1 + plain.get(0).steps().stream().mapToInt(s -> s.evaluated().length).sum());
     record.put("decisions_identical", disagreements.isEmpty());
     record.put("tf_runtime", TensorFlow.version());
     record.put("processor", Accelerators.processorLabel());
