@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ekg.data.CifarDataset;
+import dev.ekg.data.Normalization;
+import dev.ekg.data.ValidationSet;
 import dev.ekg.io.FloatArray;
+import dev.ekg.io.IntArray;
 import dev.ekg.io.NpyFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,6 +37,26 @@ public final class Goldens {
   public static JsonNode json(String relative) {
     try {
       return new ObjectMapper().readTree(ROOT.resolve(relative).toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The 64 CIFAR-10 images (normalised) and labels of the importance and search-step goldens, in
+   * batches of {@code batchSize}.
+   */
+  public static ValidationSet searchImages(int batchSize) {
+    try {
+      IntArray pixels = NpyFile.readInt(ROOT.resolve("search/importance/images_uint8.npy"));
+      int[] labels = NpyFile.readInt(ROOT.resolve("search/importance/labels.npy")).data();
+      byte[] bytes = new byte[pixels.data().length];
+      for (int i = 0; i < bytes.length; i++) {
+        bytes[i] = (byte) pixels.data()[i];
+      }
+      float[] images = new float[bytes.length];
+      Normalization.CIFAR10.normalize(bytes, 0, labels.length, images);
+      return new ValidationSet(images, labels, CifarDataset.IMAGE_BYTES, batchSize);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

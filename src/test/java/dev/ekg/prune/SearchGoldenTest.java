@@ -7,12 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ekg.Goldens;
 import dev.ekg.criteria.ScoringContext;
-import dev.ekg.data.CifarDataset;
-import dev.ekg.data.Normalization;
 import dev.ekg.data.ValidationSet;
 import dev.ekg.io.FloatArray;
-import dev.ekg.io.IntArray;
-import dev.ekg.io.NpyFile;
 import dev.ekg.io.PickleWeights;
 import dev.ekg.model.GatePlan;
 import dev.ekg.model.Model;
@@ -50,15 +46,7 @@ class SearchGoldenTest {
     ResNetSpec spec = ResNetSpec.of("ResNet-56", 10);
     model = Model.gated(ResNetArchitecture.fromWeights(spec, weights, "res56"), weights, SessionOptions.DEFAULT);
     graph = new SearchGraph(model, 48);
-    IntArray pixels = NpyFile.readInt(Goldens.ROOT.resolve("search/importance/images_uint8.npy"));
-    int[] labels = NpyFile.readInt(Goldens.ROOT.resolve("search/importance/labels.npy")).data();
-    byte[] bytes = new byte[pixels.data().length];
-    for (int i = 0; i < bytes.length; i++) {
-      bytes[i] = (byte) pixels.data()[i];
-    }
-    float[] images = new float[bytes.length];
-    Normalization.CIFAR10.normalize(bytes, 0, labels.length, images);
-    val = new ValidationSet(images, labels, CifarDataset.IMAGE_BYTES, 48);
+    val = Goldens.searchImages(48);
     knowledge = Goldens.npy("search/importance/knowledge.npy").data();
   }
 

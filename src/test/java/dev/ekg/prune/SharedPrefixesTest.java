@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ekg.Goldens;
 import dev.ekg.data.CifarDataset;
-import dev.ekg.data.Normalization;
 import dev.ekg.data.ValidationSet;
 import dev.ekg.graph.LayerGraph;
 import dev.ekg.io.FloatArray;
-import dev.ekg.io.IntArray;
-import dev.ekg.io.NpyFile;
 import dev.ekg.io.PickleWeights;
 import dev.ekg.model.Architecture;
 import dev.ekg.model.MobileNetV2Architecture;
@@ -66,15 +63,7 @@ class SharedPrefixesTest {
   @Test
   void theResNet56SearchMakesTheSameDecisions() throws IOException {
     Map<String, FloatArray> weights = PickleWeights.read(Goldens.pretrainedResNet56());
-    IntArray pixels = NpyFile.readInt(Goldens.ROOT.resolve("search/importance/images_uint8.npy"));
-    int[] labels = NpyFile.readInt(Goldens.ROOT.resolve("search/importance/labels.npy")).data();
-    byte[] bytes = new byte[pixels.data().length];
-    for (int i = 0; i < bytes.length; i++) {
-      bytes[i] = (byte) pixels.data()[i];
-    }
-    float[] images = new float[bytes.length];
-    Normalization.CIFAR10.normalize(bytes, 0, labels.length, images);
-    ValidationSet val = new ValidationSet(images, labels, CifarDataset.IMAGE_BYTES, 48);
+    ValidationSet val = Goldens.searchImages(48);
     Architecture arch = ResNetArchitecture.fromWeights(ResNetSpec.of("ResNet-56", 10), weights, "res56");
     try (Model model = Model.gated(arch, weights, SessionOptions.DEFAULT)) {
       assertSameDecisions(model, val, 48);
