@@ -60,6 +60,7 @@ public final class SearchLog implements EkgSearch.Listener {
     record.put("val_loss", s.valLoss());
     record.put("val_acc", s.valAccuracy());
     record.put("widths", s.widths());
+    record.put("kept", state.current().keptCounts());
     record.put("evaluated", s.evaluated());
     record.put("scores", s.scores());
     record.put("threshold", Double.isNaN(s.threshold()) ? null : s.threshold());

@@ -19,6 +19,16 @@ public record SubNetwork(SearchWidth[] widths, int[][] orders, double valLoss) {
     return rates;
   }
 
+  /** Every gate's count of kept channels (ones of its mask). */
+  public int[] keptCounts() {
+    float[][] masks = masks();
+    int[] kept = new int[masks.length];
+    for (int g = 0; g < masks.length; g++) {
+      kept[g] = ChannelMasks.keptIndices(masks[g]).length;
+    }
+    return kept;
+  }
+
   /** The {0,1} masks: float32 {@code C·rate} as the reference's gates compute them (§4.6). */
   public float[][] masks() {
     float[][] masks = new float[orders.length][];

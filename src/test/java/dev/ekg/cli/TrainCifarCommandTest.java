@@ -185,11 +185,23 @@ class TrainCifarCommandTest {
     List<String> lines = Files.readAllLines(run.resolve("search_log.jsonl"));
     assertTrue(lines.size() >= 5, lines.size() + " steps");
     double previous = 1;
+    int[] keptBefore = null;
     for (int i = 0; i < lines.size(); i++) {
       JsonNode step = new ObjectMapper().readTree(lines.get(i));
       assertEquals(i + 1, step.get("step").asInt());
       assertTrue(step.get("gate").asInt() >= 0 && step.get("gate").asInt() < 12);
       assertEquals(12, step.get("widths").size());
+      int[] kept = new ObjectMapper().convertValue(step.get("kept"), int[].class);
+      assertEquals(12, kept.length);
+      int gate = step.get("gate").asInt();
+      for (int g = 0; g < kept.length; g++) {
+        if (g == gate) {
+          assertTrue(keptBefore == null || kept[g] < keptBefore[g], "step " + (i + 1) + " narrows its gate");
+        } else if (keptBefore != null) {
+          assertEquals(keptBefore[g], kept[g], "step " + (i + 1) + " keeps gate " + g + " as it was");
+        }
+      }
+      keptBefore = kept;
       assertTrue(step.get("evaluated").size() >= 1);
       JsonNode scores = step.get("scores");
       assertEquals(step.get("evaluated").size(), scores.size(), "one score per evaluated candidate");
