@@ -60,13 +60,13 @@ ekg test --data_path "$data" --trained_param "$weights" "${device[@]}" --latency
 ekg test --data_path "$data" --trained_param "$run/slimmed_params.pkl" "${device[@]}" --latency_runs 20 \
     >"$out/test_pruned.log" 2>&1
 
-python_free_json() {
+json_value() {
   # one value of a one-line JSON record, without a JSON tool on a bare machine
   sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p" "$1" | tr -d '"'
 }
-step=$(printf '%.1f' "$(python_free_json "$out/step.json" images_per_s)")
-step_xla=$(printf '%.1f' "$(python_free_json "$out/step_xla.json" images_per_s)")
-evaluations=$(python_free_json "$out/search.json" evaluations)
+step=$(printf '%.1f' "$(json_value "$out/step.json" images_per_s)")
+step_xla=$(printf '%.1f' "$(json_value "$out/step_xla.json" images_per_s)")
+evaluations=$(json_value "$out/search.json" evaluations)
 plain_s=$(sed -n 's/.*"plain_s":\[\([^]]*\)\].*/\1/p' "$out/search.json")
 cached_s=$(sed -n 's/.*"search_cache_s":\[\([^]]*\)\].*/\1/p' "$out/search.json")
 evals_plain=$(awk -v n="$evaluations" -v s="$plain_s" 'BEGIN { printf "%.2f", n / s }')
@@ -77,7 +77,7 @@ test_rate() { sed -n 's/^Latency: .*, \([0-9.]*\) images\/s, .*/\1/p' "$1" | tai
 test_unpruned=$(test_rate "$out/test_unpruned.log")
 test_pruned=$(test_rate "$out/test_pruned.log")
 flops_pruned=$(sed -n 's/^Params: .* FLOPS: \([0-9.]*\).*/\1/p' "$out/test_pruned.log" | tail -1)
-processor=$(python_free_json "$out/step.json" processor)
+processor=$(json_value "$out/step.json" processor)
 if ! $cpu && command -v nvidia-smi >/dev/null; then
   processor="$processor, $(nvidia-smi --query-gpu=name --format=csv,noheader | head -1)"
 fi

@@ -132,25 +132,28 @@ public final class BenchSearchCommand implements Callable<Integer> {
     return n % 2 == 1 ? seconds[n / 2] : (seconds[n / 2 - 1] + seconds[n / 2]) / 2;
   }
 
-  /** Every run against the first plain one, step by step: what differs. */
+  /** Every run against the first plain one: the first step where each differs. */
   private static List<String> disagreements(List<Run> plain, List<Run> shared) {
     List<EkgSearch.Step> reference = plain.get(0).steps();
     List<String> found = new ArrayList<>();
-    List<Run> all = new ArrayList<>(plain);
-    all.addAll(shared);
-    for (Run run : all) {
-      for (int k = 0; k < reference.size(); k++) {
-        EkgSearch.Step a = reference.get(k);
-        EkgSearch.Step b = k < run.steps().size() ? run.steps().get(k) : null;
-        if (b == null || !Arrays.equals(a.evaluated(), b.evaluated()) || !Arrays.equals(a.scores(), b.scores())
-            || a.gate() != b.gate() || a.valLoss() != b.valLoss() || !Arrays.equals(a.widths(), b.widths())) {
-          found.add((shared.contains(run) ? "search_cache" : "plain") + " run " + (all.indexOf(run) % plain.size() + 1)
-              + " step " + (k + 1));
-          break;
+    for (String way : List.of("plain", "search_cache")) {
+      List<Run> runs = way.equals("plain") ? plain : shared;
+      for (int r = 0; r < runs.size(); r++) {
+        List<EkgSearch.Step> steps = runs.get(r).steps();
+        for (int k = 0; k < reference.size(); k++) {
+          if (k >= steps.size() || !sameDecision(reference.get(k), steps.get(k))) {
+            found.add(way + " run " + (r + 1) + " step " + (k + 1));
+            break;
+          }
         }
       }
     }
     return found;
+  }
+
+  private static boolean sameDecision(EkgSearch.Step a, EkgSearch.Step b) {
+    return Arrays.equals(a.evaluated(), b.evaluated()) && Arrays.equals(a.scores(), b.scores())
+        && a.gate() == b.gate() && a.valLoss() == b.valLoss() && Arrays.equals(a.widths(), b.widths());
   }
 
   private void writeJson(NetworkSpec network, ValidationSet val, List<Run> plain, List<Run> shared,

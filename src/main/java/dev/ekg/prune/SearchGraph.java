@@ -266,7 +266,8 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
     private final ValidationSet set;
     private final float[] knowledgeRows;
     private final Map<Integer, List<Integer>> cuts = new HashMap<>();
-    private final List<Integer> fetched;
+    /** Each fetched node's place among a tower's fetches. */
+    private final Map<Integer, Integer> fetched = new HashMap<>();
     private final List<Result> base = new ArrayList<>();
 
     SharedPrefixes(ValidationSet set, float[] knowledgeRows, float[][] baseMasks, int[] gates) {
@@ -281,13 +282,13 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
         cuts.put(gate, cut);
         needed.addAll(cut);
       }
-      this.fetched = List.copyOf(needed);
+      needed.forEach(node -> fetched.put(node, fetched.size()));
       model.setMasks(baseMasks);
       try {
         for (int b = 0; b < set.batches(); b++) {
           List<Operand<TFloat32>> outputs = new ArrayList<>();
           for (Forward forward : head(set, b).forwards()) {
-            fetched.forEach(node -> outputs.add(forward.nodeOutputs().get(node)));
+            needed.forEach(node -> outputs.add(forward.nodeOutputs().get(node)));
           }
           base.add(run(set, knowledgeRows, b, outputs, NO_FEEDS));
         }
@@ -305,7 +306,7 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
         for (int t = 0; t < forwards.size(); t++) {
           for (int node : cut) {
             runner.feed(forwards.get(t).nodeOutputs().get(node),
-                base.get(batch).get(t * fetched.size() + fetched.indexOf(node)));
+                base.get(batch).get(t * fetched.size() + fetched.get(node)));
           }
         }
       });
