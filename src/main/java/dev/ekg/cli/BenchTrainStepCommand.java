@@ -1,21 +1,16 @@
 package dev.ekg.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ekg.io.AtomicFile;
 import dev.ekg.model.Model;
 import dev.ekg.model.NetworkSpec;
-import dev.ekg.runtime.Accelerators;
 import dev.ekg.runtime.Cluster;
 import dev.ekg.runtime.SessionOptions;
 import dev.ekg.train.TrainStep;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import org.tensorflow.TensorFlow;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -89,7 +84,7 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
       }
     }
     Arrays.sort(millis);
-    ObjectNode record = new ObjectMapper().createObjectNode();
+    ObjectNode record = BenchRecord.create();
     record.put("impl", "ekg-java");
     record.put("arch", network.archName());
     record.put("batch", batchSize);
@@ -103,14 +98,12 @@ public final class BenchTrainStepCommand implements Callable<Integer> {
     record.put("warmup", warmup);
     record.put("intra", intra);
     record.put("inter", inter);
-    record.put("tf_runtime", TensorFlow.version());
-    record.put("processor", Accelerators.processorLabel());
-    String line = new ObjectMapper().writeValueAsString(record);
+    String line = BenchRecord.line(record);
     PrintWriter out = spec.commandLine().getOut();
     out.println(line);
     out.flush();
     if (json != null) {
-      AtomicFile.write(json, o -> o.write((line + "\n").getBytes(StandardCharsets.UTF_8)));
+      BenchRecord.write(json, record);
     }
     return 0;
   }

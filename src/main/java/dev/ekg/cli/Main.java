@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       BenchTrainStepCommand.class,
       BenchSearchCommand.class,
+      BenchLatencyCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

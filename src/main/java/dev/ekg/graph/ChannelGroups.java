@@ -127,6 +127,16 @@ public final class ChannelGroups {
     return total;
   }
 
+  /** Masks keeping every channel of every group: the unpruned network as a sub-network. */
+  public float[][] allKeptMasks() {
+    float[][] masks = new float[groups.size()][];
+    for (Group g : groups) {
+      masks[g.index()] = new float[g.channels()];
+      Arrays.fill(masks[g.index()], 1f);
+    }
+    return masks;
+  }
+
   public LayerGraph graph() {
     return graph;
   }

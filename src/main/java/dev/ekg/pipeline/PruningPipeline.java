@@ -30,7 +30,6 @@ import dev.ekg.prune.MemoryBank;
 import dev.ekg.prune.PhysicalPruning;
 import dev.ekg.prune.SearchGraph;
 import dev.ekg.prune.SearchSubsets;
-import dev.ekg.prune.SubNetwork;
 import dev.ekg.prune.TeacherSelection;
 import dev.ekg.runtime.SessionOptions;
 import dev.ekg.train.TrainStep;
@@ -328,21 +327,17 @@ public final class PruningPipeline {
     SearchHistoryFile.Content history = ekg() ? SearchHistoryFile.read(settings.runDir()) : null;
     List<float[][]> teacherMasks = new ArrayList<>();
     if (settings.method().teacher() == Teacher.ORIGINAL) {
-      teacherMasks.add(allKept(groups));
+      teacherMasks.add(groups.allKeptMasks());
       out.println("memory bank: teacher the original network");
     } else {
-      List<SubNetwork> candidates = history.history().subList(0, history.history().size() - 1);
-      int[] teachers = TeacherSelection.select(
-          candidates.stream().mapToDouble(SubNetwork::valLoss).toArray(), settings.numTeacher());
+      int[] teachers = TeacherSelection.fromHistory(history.history(), settings.numTeacher());
       for (int t : teachers) {
-        teacherMasks.add(candidates.get(t).masks());
+        teacherMasks.add(history.history().get(t).masks());
       }
       out.printf(Locale.ROOT, "memory bank: teachers %s of %d interim networks%n",
-          Arrays.toString(teachers), candidates.size());
+          Arrays.toString(teachers), history.history().size() - 1);
     }
-    try (Model model = Model.gated(arch, weights, settings.session())) {
-      NpyFile.write(file(KnowledgeFile.name(settings.variant())), memoryBank(model, source, teacherMasks));
-    }
+    NpyFile.write(file(KnowledgeFile.name(settings.variant())), memoryBank(groups, weights, source, teacherMasks));
     StructuralEdit edit = new StructuralEdit(ekg()
         ? PhysicalPruning.keptIndices(history.history().get(history.history().size() - 1).masks())
         : KeptChannelsFile.read(settings.runDir()));
@@ -363,18 +358,9 @@ public final class PruningPipeline {
     MemoryBankParts.clear(settings.runDir());
   }
 
-  /** Masks keeping every channel: the unpruned network as a sub-network of the gated one. */
-  private static float[][] allKept(ChannelGroups groups) {
-    float[][] masks = new float[groups.size()][];
-    for (ChannelGroups.Group g : groups.groups()) {
-      masks[g.index()] = new float[g.channels()];
-      Arrays.fill(masks[g.index()], 1f);
-    }
-    return masks;
-  }
-
   /** The teachers' logits, each reused from memory_bank/ when a killed prune phase left it there. */
-  private FloatArray memoryBank(Model model, Path weightsFile, List<float[][]> teacherMasks) throws IOException {
+  private FloatArray memoryBank(ChannelGroups groups, Map<String, FloatArray> weights, Path weightsFile,
+      List<float[][]> teacherMasks) throws IOException {
     int batchSize = settings.fineTuning().valBatchSize();
     ByteArrayOutputStream context = new ByteArrayOutputStream();
     try (DataOutputStream o = new DataOutputStream(context)) {
@@ -385,11 +371,12 @@ public final class PruningPipeline {
       }
     }
     MemoryBankParts parts = new MemoryBankParts(settings.runDir(), context.toByteArray());
+    MemoryBank bank = new MemoryBank(data.train(), normalization, batchSize, progress);
     List<FloatArray> logits = new ArrayList<>();
     for (float[][] masks : teacherMasks) {
       String task = "memory bank teacher " + (logits.size() + 1) + "/" + teacherMasks.size();
       logits.add(parts.get(masks,
-          () -> MemoryBank.teacherLogits(model, data.train(), normalization, batchSize, masks, progress, task)));
+          () -> bank.slicedTeacher(settings.spec(), groups, weights, masks, settings.session(), task)));
       StopRequest.check("after memory-bank teacher " + logits.size() + " of " + teacherMasks.size()
           + " (saved: --resume reuses it)");
     }

@@ -3,37 +3,73 @@ package dev.ekg.prune;
 import dev.ekg.data.CifarDataset;
 import dev.ekg.data.Normalization;
 import dev.ekg.data.SequentialBatches;
+import dev.ekg.graph.ChannelGroups;
 import dev.ekg.io.BatchTensors;
 import dev.ekg.io.FloatArray;
 import dev.ekg.model.Model;
+import dev.ekg.model.NetworkSpec;
 import dev.ekg.nn.BnMode;
 import dev.ekg.nn.NonFiniteException;
 import dev.ekg.progress.Progress;
 import dev.ekg.progress.ProgressReporter;
 import dev.ekg.progress.ProgressUnit;
+import dev.ekg.runtime.SessionOptions;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The memory bank of reference §6.7: the logits of every teacher sub-network on the whole training
  * set, un-augmented, in dataset order, BN on batch statistics of {@code batchSize}-image batches
  * without moving-average updates, stored as {@code [N, classes, teachers]} (teacher 0 the best).
+ *
+ * <p>A teacher runs {@linkplain #slicedTeacher physically pruned}: its weights sliced and rescaled as
+ * the final network's (§6.6), which computes the masked sub-network's logits (the invariant of
+ * {@code PrunedEqualsMaskedTest}, here on batch statistics) at its own, smaller FLOPs. The reference
+ * runs the whole network under the teacher's masks ({@link #maskedTeacher}, kept for comparison).
+ * The batches stay the reference's: with batch statistics, a teacher's logits depend on which
+ * images share a batch.
  */
 public final class MemoryBank {
-  private MemoryBank() {}
+  private final CifarDataset train;
+  private final Normalization normalization;
+  private final int batchSize;
+  private final ProgressReporter progress;
+
+  public MemoryBank(CifarDataset train, Normalization normalization, int batchSize, ProgressReporter progress) {
+    this.train = train;
+    this.normalization = normalization;
+    this.batchSize = batchSize;
+    this.progress = progress;
+  }
 
   /**
-   * One teacher's logits {@code [N, classes]} on {@code train} in dataset order.
+   * One teacher's logits {@code [N, classes]}, run as the physically pruned network.
    *
-   * @param model the gated model holding the (warmed-up) weights; its masks are set to {@code masks}
+   * @param weights the unpruned (warmed-up) weights of {@code groups}' network
+   * @param masks the teacher's {0,1} mask of every group
    * @param task the name its progress is shown under
    */
-  public static FloatArray teacherLogits(
-      Model model, CifarDataset train, Normalization normalization, int batchSize, float[][] masks,
-      ProgressReporter progress, String task) {
+  public FloatArray slicedTeacher(NetworkSpec spec, ChannelGroups groups, Map<String, FloatArray> weights,
+      float[][] masks, SessionOptions options, String task) {
+    Map<String, FloatArray> sliced = PhysicalPruning.prune(groups, weights, PhysicalPruning.keptIndices(masks));
+    try (Model teacher = Model.open(spec, sliced, task, options)) {
+      return logits(teacher, task);
+    }
+  }
+
+  /**
+   * One teacher's logits {@code [N, classes]}, run as the reference does: the whole network with
+   * the teacher's masks set on {@code gated}'s gates.
+   */
+  public FloatArray maskedTeacher(Model gated, float[][] masks, String task) {
+    gated.setMasks(masks);
+    return logits(gated, task);
+  }
+
+  private FloatArray logits(Model model, String task) {
     int classes = model.numClasses();
     float[] logits = new float[train.size() * classes];
-    model.setMasks(masks);
     try (BatchTensors tensors = new BatchTensors(model.exampleShape());
         Progress shown = progress.start(task, train.size(), ProgressUnit.IMAGES)) {
       SequentialBatches.forEach(train, normalization, batchSize, (first, size, images, labels) -> {

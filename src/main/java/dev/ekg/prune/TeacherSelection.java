@@ -2,6 +2,7 @@ package dev.ekg.prune;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.IntStream;
 
 /**
@@ -35,6 +36,14 @@ public final class TeacherSelection {
   private static final double TIE_BREAK = 1e-12;
 
   private TeacherSelection() {}
+
+  /**
+   * {@link #select} on a search history: indices into {@code history} of the teachers among its
+   * interim networks (every entry but the last, the final network).
+   */
+  public static int[] fromHistory(List<SubNetwork> history, int count) {
+    return select(history.subList(0, Math.max(0, history.size() - 1)).stream().mapToDouble(SubNetwork::valLoss).toArray(), count);
+  }
 
   /**
    * Indices into {@code losses} (the history's validation losses, final network excluded), in

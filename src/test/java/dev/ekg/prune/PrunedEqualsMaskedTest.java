@@ -42,7 +42,7 @@ class PrunedEqualsMaskedTest {
     NetworkSpec spec = NetworkSpec.parse(archName, classes);
     Architecture arch = spec.unpruned();
     ChannelGroups groups = arch.channelGroups();
-    float[][] masks = randomMasks(groups, new NumpyLegacyRandom(22));
+    float[][] masks = RandomMasks.draw(groups, new NumpyLegacyRandom(22));
     StructuralEdit edit = new StructuralEdit(PhysicalPruning.keptIndices(masks));
     try (Model gated = Model.gated(arch, DeterministicWeights.weights(arch, 21), SessionOptions.DEFAULT);
         TFloat32 images = TensorArrays.toTensor(DeterministicWeights.images(23, IMAGES, arch.inputSize()))) {
@@ -59,30 +59,5 @@ class PrunedEqualsMaskedTest {
         }
       }
     }
-  }
-
-  /** Keeps a random 30–90 % of every group, at least one channel. */
-  private static float[][] randomMasks(ChannelGroups groups, NumpyLegacyRandom random) {
-    float[][] masks = new float[groups.size()][];
-    for (ChannelGroups.Group g : groups.groups()) {
-      float[] mask = new float[g.channels()];
-      double keep = 0.3 + 0.6 * random.randomSample();
-      for (int c = 0; c < mask.length; c++) {
-        mask[c] = random.randomSample() < keep ? 1f : 0f;
-      }
-      if (sum(mask) == 0) {
-        mask[0] = 1f;
-      }
-      masks[g.index()] = mask;
-    }
-    return masks;
-  }
-
-  private static float sum(float[] mask) {
-    float s = 0;
-    for (float v : mask) {
-      s += v;
-    }
-    return s;
   }
 }
