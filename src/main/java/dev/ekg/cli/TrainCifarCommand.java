@@ -90,7 +90,7 @@ public final class TrainCifarCommand implements Callable<Integer> {
       + "(the method as described); AS_EXECUTED = what the reference's code computes on its [1,1,1,C] scores (all scores of an untouched gate, 0 once pruned) (default: ${DEFAULT-VALUE})")
   PruningCost pruningCost = PruningCost.SPEC_SLICE;
 
-  @Option(names = "--round_to", description = "every pruned gate keeps a multiple of N channels, at least N (a group "
+  @Option(names = "--round_to", paramLabel = "N", description = "every pruned gate keeps a multiple of N channels, at least N (a group "
       + "narrower than N keeps all its channels), in the EKG search and the magnitude allocations; 1 = no rounding "
       + "(default: ${DEFAULT-VALUE})")
   int roundTo = 1;
