@@ -5,6 +5,7 @@ import dev.ekg.criteria.MagnitudeCriterion;
 import dev.ekg.criteria.ScoreNormalization;
 import dev.ekg.data.CifarSplits;
 import dev.ekg.data.CifarVariant;
+import dev.ekg.graph.ChannelRounding;
 import dev.ekg.io.WeightFiles;
 import dev.ekg.io.WeightsDigest;
 import dev.ekg.method.MagnitudePruning;
@@ -89,6 +90,11 @@ public final class TrainCifarCommand implements Callable<Integer> {
       + "(the method as described); AS_EXECUTED = what the reference's code computes on its [1,1,1,C] scores (all scores of an untouched gate, 0 once pruned) (default: ${DEFAULT-VALUE})")
   PruningCost pruningCost = PruningCost.SPEC_SLICE;
 
+  @Option(names = "--round_to", paramLabel = "N", description = "every pruned gate keeps a multiple of N channels, at least N (a group "
+      + "narrower than N keeps all its channels), in the EKG search and the magnitude allocations; 1 = no rounding "
+      + "(default: ${DEFAULT-VALUE})")
+  int roundTo = 1;
+
   @Option(names = "--search_batch_size", description = "batch of the search subsets and the warm-up (default: ${DEFAULT-VALUE})")
   int searchBatchSize = 256;
 
@@ -161,12 +167,13 @@ public final class TrainCifarCommand implements Callable<Integer> {
     loop.stepConfig().requireEvenSplit(replicas * cluster.size());
     TrainStep.requireEvenSplit("--search_batch_size", searchBatchSize, replicas, loop.stepConfig().accum());
     PruningMethod pruningMethod = PruningMethod.parse(method);
+    ChannelRounding rounding = new ChannelRounding(roundTo);
     PruningPipeline.Method chosen = new PruningPipeline.Method(pruningMethod,
         new MagnitudePruning(MagnitudeCriterion.parse(criterion), ScoreNormalization.parse(normalization),
-            AllocationPolicy.parse(allocation)),
+            AllocationPolicy.parse(allocation), rounding),
         teacher == null ? Teacher.defaultFor(pruningMethod) : Teacher.parse(teacher));
     PruningPipeline.Settings settings = new PruningPipeline.Settings(network, variant, trainedParam, trainPath,
-        session, chosen, new EkgSearch.Settings(searchTargetRate, searchStep, pruningCost), searchBatchSize,
+        session, chosen, new EkgSearch.Settings(searchTargetRate, searchStep, pruningCost, rounding), searchBatchSize,
         searchValPerClass, searchTrainPerClass, warmupSteps, searchCache, numTeacher, loop.knowledge, loop.stepConfig(),
         loop.settings());
     Map<String, Path> reads = data.reads(trainedParam);

@@ -12,7 +12,9 @@ import dev.ekg.graph.ChannelGroups;
  * <p>Every group keeps at least its floor, {@code max(1, ceil(minFraction·C))} channels of its C
  * ({@code minFraction·C} taken on the decimal value of minFraction, so 0.1·30 is 3): a group
  * emptied would cut the network, and a global ranking would otherwise strip whole layers whose
- * scores happen to be small.
+ * scores happen to be small. With {@code --round_to N} ({@link dev.ekg.graph.ChannelRounding}) the
+ * floor is rounded up to a multiple of N and every other count down, so a pruned group keeps a
+ * multiple of N and an unpruned one all its channels.
  */
 public interface Allocation {
   /** The minimum fraction of every group's channels kept unless a policy is given another. */

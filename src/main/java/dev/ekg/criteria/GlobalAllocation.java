@@ -1,6 +1,7 @@
 package dev.ekg.criteria;
 
 import dev.ekg.graph.ChannelGroups;
+import dev.ekg.graph.ChannelRounding;
 import dev.ekg.nn.ChannelMasks;
 import java.util.Comparator;
 import java.util.PriorityQueue;
@@ -12,11 +13,16 @@ import java.util.PriorityQueue;
  * inside a group the channel removed is always the one {@link ChannelMasks#order} ranks last (of
  * equal scores the higher index), so every group keeps its top-ranked channels.
  *
+ * <p>With {@code --round_to} every group's count is rounded down ({@link ChannelRounding}) before
+ * the target is checked, so the removal stops at the first channel whose group's rounded count
+ * meets it: a group gives up N channels once the lowest of them comes up.
+ *
  * <p>The scores are compared across groups as given: normalise them per group first ({@link
  * ScoreNormalization}) unless their scales agree.
  */
 public final class GlobalAllocation implements Allocation {
   private final double minFraction;
+  private final ChannelRounding rounding;
 
   public GlobalAllocation() {
     this(DEFAULT_MIN_FRACTION);
@@ -24,7 +30,13 @@ public final class GlobalAllocation implements Allocation {
 
   /** @param minFraction the per-group floor's fraction, in [0, 1] (see {@link Allocation}) */
   public GlobalAllocation(double minFraction) {
+    this(minFraction, ChannelRounding.NONE);
+  }
+
+  /** @param rounding the kept counts allowed ({@code --round_to}) */
+  public GlobalAllocation(double minFraction, ChannelRounding rounding) {
     this.minFraction = AllocationBudget.checkMinFraction(minFraction);
+    this.rounding = rounding;
   }
 
   /** The next channel a group would give up: its lowest-ranked kept one. */
@@ -36,7 +48,7 @@ public final class GlobalAllocation implements Allocation {
   @Override
   public int[][] keep(ChannelGroups groups, float[][] scores, double targetRate) {
     KeptChannels.checkScores(groups, scores);
-    AllocationBudget budget = new AllocationBudget(groups, targetRate, minFraction);
+    AllocationBudget budget = new AllocationBudget(groups, targetRate, minFraction, rounding);
     int[][] byRank = byRank(scores);
     int[] kept = budget.channels();
     PriorityQueue<Candidate> next = new PriorityQueue<>(Candidate.REMOVAL_ORDER);
@@ -44,12 +56,12 @@ public final class GlobalAllocation implements Allocation {
       offer(next, g, kept[g], budget, byRank, scores);
     }
     // the floors fit, so the queue holds a candidate while the target is not met
-    while (!budget.fits(kept)) {
+    while (!budget.fits(budget.kept(kept))) {
       int g = next.remove().group();
       kept[g]--;
       offer(next, g, kept[g], budget, byRank, scores);
     }
-    return KeptChannels.highestScored(scores, kept);
+    return KeptChannels.highestScored(scores, budget.kept(kept));
   }
 
   private static void offer(

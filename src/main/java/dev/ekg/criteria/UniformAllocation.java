@@ -1,6 +1,7 @@
 package dev.ekg.criteria;
 
 import dev.ekg.graph.ChannelGroups;
+import dev.ekg.graph.ChannelRounding;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -10,10 +11,13 @@ import java.util.List;
  * {@code C_g} channels, with the largest f whose network meets the FLOPs target. The counts change
  * only where f·C_g crosses an integer, so f is searched exactly among the fractions k/C_g
  * (bisection, FLOPs growing with f), which makes the answer channel-exact and deterministic.
- * Rounding up keeps every group at least the fraction f, as the gate masks of §4.6 do.
+ * Rounding up keeps every group at least the fraction f, as the gate masks of §4.6 do. With
+ * {@code --round_to} each {@code ceil(f·C_g)} is then rounded down ({@link ChannelRounding}), which
+ * keeps the counts growing with f.
  */
 public final class UniformAllocation implements Allocation {
   private final double minFraction;
+  private final ChannelRounding rounding;
 
   public UniformAllocation() {
     this(DEFAULT_MIN_FRACTION);
@@ -21,13 +25,19 @@ public final class UniformAllocation implements Allocation {
 
   /** @param minFraction the per-group floor's fraction, in [0, 1] (see {@link Allocation}) */
   public UniformAllocation(double minFraction) {
+    this(minFraction, ChannelRounding.NONE);
+  }
+
+  /** @param rounding the kept counts allowed ({@code --round_to}) */
+  public UniformAllocation(double minFraction, ChannelRounding rounding) {
     this.minFraction = AllocationBudget.checkMinFraction(minFraction);
+    this.rounding = rounding;
   }
 
   @Override
   public int[][] keep(ChannelGroups groups, float[][] scores, double targetRate) {
     KeptChannels.checkScores(groups, scores);
-    AllocationBudget budget = new AllocationBudget(groups, targetRate, minFraction);
+    AllocationBudget budget = new AllocationBudget(groups, targetRate, minFraction, rounding);
     List<Fraction> fractions = candidates(groups);
     // fractions.get(0) = 0 keeps the floors, which fit; find the last fraction that fits
     int lo = 0;
@@ -58,9 +68,9 @@ public final class UniformAllocation implements Allocation {
   private static int[] counts(ChannelGroups groups, AllocationBudget budget, Fraction f) {
     int[] counts = new int[groups.size()];
     for (ChannelGroups.Group group : groups.groups()) {
-      counts[group.index()] = Math.max(budget.floor(group.index()), f.ceilTimes(group.channels()));
+      counts[group.index()] = f.ceilTimes(group.channels());
     }
-    return counts;
+    return budget.kept(counts);
   }
 
   /** The exact fraction {@code numerator / denominator}, denominator > 0. */

@@ -18,6 +18,22 @@ public final class ChannelMasks {
   }
 
   /**
+   * A float32 rate at which a gate of {@code channels} keeps exactly {@code kept} (1 ≤ kept ≤ C):
+   * {@code kept/C} in float32, or the float below it where that keeps one more
+   * ({@code float32(13)·float32(7/13)} = 7.0000005 keeps 8 of 13).
+   */
+  public static float rateKeeping(int channels, int kept) {
+    if (kept < 1 || kept > channels) {
+      throw new IllegalArgumentException("a gate of " + channels + " channels cannot keep " + kept);
+    }
+    float rate = (float) kept / channels;
+    while (keptCount(channels, rate) > kept) {
+      rate = Math.nextDown(rate);
+    }
+    return rate;
+  }
+
+  /**
    * Rank of every channel when sorted by descending score (0 = most important). Ties keep channel
    * order, so a channel with a lower index ranks first.
    */

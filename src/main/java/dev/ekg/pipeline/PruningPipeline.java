@@ -16,6 +16,7 @@ import dev.ekg.method.PruningMethod;
 import dev.ekg.method.StructuralEdit;
 import dev.ekg.method.Teacher;
 import dev.ekg.model.Architecture;
+import dev.ekg.model.GatePlan;
 import dev.ekg.model.Model;
 import dev.ekg.model.NetworkSpec;
 import dev.ekg.nn.BnMode;
@@ -153,12 +154,14 @@ public final class PruningPipeline {
 
   /**
    * Fails, before the run directory is touched, when the search cannot start: weights that are not
-   * finite or do not fit {@code --arch}, EKG's search subsets larger than the training set.
+   * finite or do not fit {@code --arch}, a target EKG cannot reach ({@link EkgSearch#requireReachable}),
+   * EKG's search subsets larger than the training set.
    */
   public void checkSearchInputs() throws IOException {
-    settings.spec().fromWeights(WeightFiles.read(settings.trainedParam()),
+    Architecture arch = settings.spec().fromWeights(WeightFiles.read(settings.trainedParam()),
         settings.trainedParam().toString());
     if (ekg()) {
+      EkgSearch.requireReachable(GatePlan.of(arch), settings.search());
       CifarDataset train = data.train();
       SearchSubsets.of(train.labels(), train.numClasses(), settings.valPerClass(), settings.trainPerClass());
     }

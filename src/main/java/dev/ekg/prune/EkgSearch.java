@@ -3,6 +3,7 @@ package dev.ekg.prune;
 import dev.ekg.criteria.ChannelScorer;
 import dev.ekg.criteria.ScoringContext;
 import dev.ekg.data.ValidationSet;
+import dev.ekg.graph.ChannelRounding;
 import dev.ekg.model.GatePlan;
 import dev.ekg.model.Model;
 import dev.ekg.nn.ChannelMasks;
@@ -10,6 +11,7 @@ import dev.ekg.nn.NonFiniteException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.IntStream;
 
 /**
@@ -21,12 +23,18 @@ import java.util.stream.IntStream;
  */
 public final class EkgSearch {
   /**
-   * Search constants: target FLOPs fraction to keep, the width decrement (reference §1.1), and which
-   * reading of the pruning cost ranks the gates (see {@link PruningCost}).
+   * Search constants: target FLOPs fraction to keep, the width decrement (reference §1.1), which
+   * reading of the pruning cost ranks the gates (see {@link PruningCost}), and the kept counts a
+   * gate may have ({@code --round_to}: {@link ChannelRounding#NONE} is the reference's search,
+   * anything else {@link RoundedNarrowing}).
    */
-  public record Settings(double targetRate, double searchStep, PruningCost cost) {
+  public record Settings(double targetRate, double searchStep, PruningCost cost, ChannelRounding rounding) {
     public Settings(double targetRate, double searchStep) {
       this(targetRate, searchStep, PruningCost.SPEC_SLICE);
+    }
+
+    public Settings(double targetRate, double searchStep, PruningCost cost) {
+      this(targetRate, searchStep, cost, ChannelRounding.NONE);
     }
 
     public Settings {
@@ -76,8 +84,8 @@ public final class EkgSearch {
   private final GatePlan plan;
   private final ValidationSet val;
   private final Settings settings;
-  private final GateSteps steps;
   private final FineSearch fineSearch;
+  private final GateNarrowing narrowing;
 
   /**
    * @param model the gated model whose masks select each candidate
@@ -92,8 +100,29 @@ public final class EkgSearch {
     this.plan = GatePlan.of(model.architecture());
     this.val = val;
     this.settings = settings;
-    this.steps = GateSteps.of(plan, settings.searchStep());
+    GateSteps steps = GateSteps.of(plan, settings.searchStep());
     this.fineSearch = FineSearch.of(plan, settings.searchStep(), settings.targetRate());
+    this.narrowing = settings.rounding().isNone()
+        ? new ReferenceNarrowing(steps, fineSearch)
+        : new RoundedNarrowing(plan, steps, fineSearch, settings.targetRate(), settings.rounding());
+  }
+
+  /**
+   * Fails when the search cannot reach the target even with every gate at its fewest channels (one,
+   * or with {@code --round_to N} N or all of a narrower group).
+   *
+   * @throws IllegalArgumentException naming {@code --search_target_rate}, with the best rate there
+   */
+  public static void requireReachable(GatePlan plan, Settings settings) {
+    int[] fewest = plan.gates().stream().mapToInt(g -> settings.rounding().fewest(g.channels())).toArray();
+    double reachable = (double) plan.complexity(fewest).flops() / plan.fullComplexity().flops();
+    if (reachable > settings.targetRate()) {
+      String floor = settings.rounding().isNone() ? "one channel"
+          : "its fewest channels (" + settings.rounding().multiple() + ", or all of a narrower group)";
+      throw new IllegalArgumentException(String.format(Locale.ROOT,
+          "--search_target_rate %s is out of reach%s: every gate at %s keeps %.4f of the FLOPs", settings.targetRate(),
+          settings.rounding().isNone() ? "" : " with --round_to " + settings.rounding().multiple(), floor, reachable));
+    }
   }
 
   /** The Otsu threshold over the prunable gates' costs, NaN where every such gate was taken. */
@@ -150,7 +179,7 @@ public final class EkgSearch {
         NonFiniteException.requireFinite(scores[g], "search step " + (state.step() + 1) + ": the importance of gate " + g);
         newOrders[g] = ChannelMasks.order(scores[g]);
       }
-      double[] costs = settings.cost().costs(scores, current.rates(), steps);
+      double[] costs = narrowing.costs(settings.cost(), scores, current);
       boolean[] doCheck = TrimmedOtsu.shortlist(costs);
       int[] evaluated = IntStream.range(0, gates).filter(g -> doCheck[g]).toArray();
       int best = -1;
@@ -163,8 +192,7 @@ public final class EkgSearch {
         for (int k = 0; k < evaluated.length; k++) {
           int g = evaluated[k];
           SearchWidth[] candidate = current.widths().clone();
-          candidate[g] = fineSearch.candidate(g, current.widths()[g].decrement(steps.step(g)), current.rates(),
-              steps.fineStep(g));
+          candidate[g] = narrowing.candidate(g, current);
           model.setMasks(new SubNetwork(candidate, newOrders, 0).masks());
           CandidateEvaluator.Evaluation e = candidates.evaluate(g);
           NonFiniteException.requireFinite(e.score(), "search step " + (state.step() + 1)

@@ -60,11 +60,29 @@ public enum PruningCost {
     if (rate > 1) {
       throw new IllegalArgumentException("rate must be at most 1, got " + rate);
     }
-    float[] sorted = scores.clone();
-    Arrays.sort(sorted);
+    float[] sorted = ascending(scores);
     double pruned = 1.0 - rate;
     int c = sorted.length;
     return sliceSum(sorted, PythonRound.round(pruned * c), PythonRound.round((pruned + step) * c));
+  }
+
+  /**
+   * The cost of narrowing a gate from {@code kept} to {@code next} channels (a search with
+   * {@code --round_to}): the ascending scores from {@code C − kept} up to, not including,
+   * {@code C − next}, the lowest-scoring channels that narrowing removes.
+   */
+  public double cost(float[] scores, int kept, int next) {
+    if (!(next >= 0 && next < kept && kept <= scores.length)) {
+      throw new IllegalArgumentException("narrowing a gate of " + scores.length + " channels from " + kept + " to "
+          + next + " removes none or more than it has");
+    }
+    return sliceSum(ascending(scores), scores.length - kept, scores.length - next);
+  }
+
+  private static float[] ascending(float[] scores) {
+    float[] sorted = scores.clone();
+    Arrays.sort(sorted);
+    return sorted;
   }
 
   /** The costs of every gate: {@code scores[g]} at {@code rates[g]} with its step. */

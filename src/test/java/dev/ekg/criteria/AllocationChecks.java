@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ekg.graph.ChannelGroups;
+import dev.ekg.graph.ChannelRounding;
 import dev.ekg.io.FloatArray;
 import dev.ekg.model.ResNetArchitecture;
 import dev.ekg.model.ResNetSpec;
@@ -27,6 +28,17 @@ final class AllocationChecks {
     long full = groups.complexity(groups.groups().stream().mapToInt(ChannelGroups.Group::channels).toArray()).flops();
     long flops = groups.complexity(MagnitudeGoldens.counts(kept)).flops();
     assertTrue(flops <= target * full, flops + " FLOPs > " + target + " · " + full);
+  }
+
+  /** {@link #assertMeetsTarget}, and every count one that {@code rounding} allows: a multiple of N, or the group's width. */
+  static void assertMultiplesMeetingTarget(
+      ChannelGroups groups, int[][] kept, double target, double minFraction, ChannelRounding rounding, String label) {
+    assertMeetsTarget(groups, kept, target, minFraction);
+    for (ChannelGroups.Group group : groups.groups()) {
+      int count = kept[group.index()].length;
+      assertTrue(count == group.channels() || (count % rounding.multiple() == 0 && count >= rounding.multiple()),
+          label + ": " + group.name() + " keeps " + count + " of " + group.channels());
+    }
   }
 
   /** The physically pruned weights load as a network whose complexity is the groups' count. */

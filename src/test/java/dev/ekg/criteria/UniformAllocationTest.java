@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ekg.graph.ChannelGroups;
+import dev.ekg.graph.ChannelRounding;
 import dev.ekg.io.FloatArray;
 import java.util.Arrays;
 import java.util.Map;
@@ -83,5 +84,21 @@ class UniformAllocationTest {
   void theKeptChannelsPruneToANetworkOfTheCountedComplexity() {
     int[][] kept = new UniformAllocation().keep(groups, scores(MagnitudeCriterion.BN_SCALE), 0.5);
     AllocationChecks.assertPrunedComplexity(MagnitudeGoldens.SPEC, groups, weights, kept);
+  }
+
+  /**
+   * --round_to 4: each ceil(f·C) rounded down. At 0.5 the largest f is 7/8 (7, 14, 28 → 4, 12, 28):
+   * the 8-channel groups can only keep 4 or 8.
+   */
+  @Test
+  void roundedCountsAreMultiplesAndMeetTheTarget() {
+    ChannelRounding four = new ChannelRounding(4);
+    for (double target : new double[] {0.5, 0.3, 0.2}) {
+      int[][] kept = new UniformAllocation(0.1, four).keep(groups, scores(MagnitudeCriterion.L1), target);
+      AllocationChecks.assertMultiplesMeetingTarget(groups, kept, target, 0.1, four, "uniform at " + target);
+      if (target == 0.5) {
+        assertArrayEquals(new int[] {4, 4, 12, 12, 28, 28}, MagnitudeGoldens.counts(kept));
+      }
+    }
   }
 }

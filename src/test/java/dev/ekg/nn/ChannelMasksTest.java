@@ -2,6 +2,7 @@ package dev.ekg.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ekg.Goldens;
@@ -34,6 +35,22 @@ class ChannelMasksTest {
     }
     assertEquals(61, ChannelMasks.keptCount(64, 0.94f));
     assertEquals(1, ChannelMasks.keptCount(16, -0.2f));
+  }
+
+  /** Every count of every gate up to 512 channels, 7 of 13 among them, whose float32 7/13 keeps 8. */
+  @Test
+  void rateKeepingKeepsExactlyThatCount() {
+    assertEquals(8, ChannelMasks.keptCount(13, (float) 7 / 13));
+    assertEquals(7, ChannelMasks.keptCount(13, ChannelMasks.rateKeeping(13, 7)));
+    for (int channels = 1; channels <= 512; channels++) {
+      for (int kept = 1; kept <= channels; kept++) {
+        float rate = ChannelMasks.rateKeeping(channels, kept);
+        assertEquals(kept, ChannelMasks.keptCount(channels, rate), kept + " of " + channels);
+        assertEquals((float) kept / channels, rate, 1e-6f, kept + " of " + channels);
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> ChannelMasks.rateKeeping(16, 0));
+    assertThrows(IllegalArgumentException.class, () -> ChannelMasks.rateKeeping(16, 17));
   }
 
   @Test

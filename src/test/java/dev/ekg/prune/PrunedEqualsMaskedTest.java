@@ -41,10 +41,21 @@ class PrunedEqualsMaskedTest {
   void prunedLogitsAreMaskedLogits(String archName, int classes, double tolerance) {
     NetworkSpec spec = NetworkSpec.parse(archName, classes);
     Architecture arch = spec.unpruned();
+    float[][] masks = RandomMasks.draw(arch.channelGroups(), new NumpyLegacyRandom(22));
+    assertPrunedIsMasked(spec, DeterministicWeights.weights(arch, 21), masks, tolerance, archName);
+  }
+
+  /**
+   * The invariant for any {@code masks} of the network {@code weights} hold: pruned logits equal
+   * masked ones within {@code tolerance} in both BN modes, and the pruned network's complexity is
+   * the kept counts'.
+   */
+  static void assertPrunedIsMasked(
+      NetworkSpec spec, Map<String, FloatArray> weights, float[][] masks, double tolerance, String label) {
+    Architecture arch = spec.fromWeights(weights, label);
     ChannelGroups groups = arch.channelGroups();
-    float[][] masks = RandomMasks.draw(groups, new NumpyLegacyRandom(22));
     StructuralEdit edit = new StructuralEdit(PhysicalPruning.keptIndices(masks));
-    try (Model gated = Model.gated(arch, DeterministicWeights.weights(arch, 21), SessionOptions.DEFAULT);
+    try (Model gated = Model.gated(arch, weights, SessionOptions.DEFAULT);
         TFloat32 images = TensorArrays.toTensor(DeterministicWeights.images(23, IMAGES, arch.inputSize()))) {
       gated.setMasks(masks);
       for (int i = 0; i < STATISTICS_UPDATES; i++) {
@@ -55,7 +66,7 @@ class PrunedEqualsMaskedTest {
       assertEquals(groups.complexity(edit.keptCounts()), pruned.complexity());
       try (Model small = Model.withWeights(pruned, slim, SessionOptions.DEFAULT)) {
         for (BnMode mode : BnMode.values()) {
-          Goldens.assertClose(gated.logits(images, mode), small.logits(images, mode), tolerance, 0, archName + " " + mode);
+          Goldens.assertClose(gated.logits(images, mode), small.logits(images, mode), tolerance, 0, label + " " + mode);
         }
       }
     }

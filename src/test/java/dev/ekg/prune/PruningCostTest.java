@@ -24,6 +24,17 @@ class PruningCostTest {
     assertEquals(0.0, PruningCost.SPEC_SLICE.cost(SCORES, 0.0625f, 0.2));
   }
 
+  /** --round_to: narrowing from kept to next channels costs the ascending scores [C − kept, C − next). */
+  @Test
+  void aNarrowingByCountsCostsTheChannelsItRemoves() {
+    assertEquals(0.0 + 1 + 2 + 3, PruningCost.SPEC_SLICE.cost(SCORES, 8, 4));
+    assertEquals(4.0 + 5, PruningCost.SPEC_SLICE.cost(SCORES, 4, 2));
+    assertEquals(28.0, PruningCost.AS_EXECUTED.cost(SCORES, 8, 4), "a full gate: all its scores");
+    assertEquals(0.0, PruningCost.AS_EXECUTED.cost(SCORES, 4, 2), "a narrowed gate: nothing");
+    assertThrows(IllegalArgumentException.class, () -> PruningCost.SPEC_SLICE.cost(SCORES, 4, 4));
+    assertThrows(IllegalArgumentException.class, () -> PruningCost.SPEC_SLICE.cost(SCORES, 9, 4));
+  }
+
   @Test
   void asExecutedCostsAFullGateAllItsScoresAndAPrunedOneNothing() {
     assertEquals(28.0, PruningCost.AS_EXECUTED.cost(SCORES, 1f, 0.2));
