@@ -97,9 +97,6 @@ public final class TestCommand implements Callable<Integer> {
       if (exportGraph != null) {
         GraphExport.write(model, exportGraph, network.archName() + "-" + variant.name());
       }
-      if (exportSavedModel != null) {
-        InferenceExport.write(model, exportSavedModel, "--export_savedmodel");
-      }
       Evaluation.Result result;
       try {
         result = Evaluation.run(model, mode, test, Normalization.of(variant), valBatchSize, saveLogits != null,
@@ -109,6 +106,10 @@ public final class TestCommand implements Callable<Integer> {
       }
       if (saveLogits != null) {
         NpyFile.write(saveLogits, result.logits());
+      }
+      // after the evaluation, which refuses weights that compute NaN or infinity
+      if (exportSavedModel != null) {
+        InferenceExport.write(model, exportSavedModel, "--export_savedmodel");
       }
       Complexity complexity = architecture.complexity();
       // deployment speed: moving statistics, which TensorFlow folds into the convolutions; batch

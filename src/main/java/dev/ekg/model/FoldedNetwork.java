@@ -8,6 +8,7 @@ import dev.ekg.nn.Dense;
 import dev.ekg.nn.MaskedConv2d;
 import dev.ekg.nn.MaskedDepthwiseConv2d;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,28 +29,24 @@ public final class FoldedNetwork {
   private final Map<Integer, Layer.BatchNormalization> batchNormAfter;
   private final LinkedHashMap<String, FloatArray> weights = new LinkedHashMap<>();
 
-  private FoldedNetwork(LayerGraph layers) {
-    this.layers = layers;
-    this.batchNormAfter = batchNormsAfterConvolutions(layers);
-  }
-
   /**
-   * @param weights a plain network's weights keyed as in the reference's {@code .pkl}
+   * @param source a plain network's weights keyed as in the reference's {@code .pkl}
    *     ({@link Model#weights()})
+   * @throws ArchitectureMismatchException naming a key of {@code architecture} that {@code source} lacks
    */
-  public static FoldedNetwork of(Architecture architecture, Map<String, FloatArray> weights) {
-    FoldedNetwork folded = new FoldedNetwork(architecture.layerGraph());
-    for (LayerGraph.Node node : folded.layers.nodes()) {
+  public FoldedNetwork(Architecture architecture, Map<String, FloatArray> source) {
+    this.layers = architecture.layerGraph();
+    this.batchNormAfter = batchNormsAfterConvolutions(layers);
+    for (LayerGraph.Node node : layers.nodes()) {
       Layer layer = node.layer();
-      Layer.BatchNormalization bn = folded.batchNormAfter.get(node.id());
+      Layer.BatchNormalization bn = batchNormAfter.get(node.id());
       if (bn != null) {
-        folded.fold(layer, bn, weights);
+        fold(layer, bn, source);
       } else if (layer instanceof Layer.Dense) {
-        folded.weights.put(kernelKey(layer), weight(weights, kernelKey(layer)));
-        folded.weights.put(biasKey(layer), weight(weights, biasKey(layer)));
+        weights.put(kernelKey(layer), weight(source, kernelKey(layer)));
+        weights.put(biasKey(layer), weight(source, biasKey(layer)));
       }
     }
-    return folded;
   }
 
   /**
@@ -69,8 +66,7 @@ public final class FoldedNetwork {
     for (LayerGraph.Node node : layers.nodes()) {
       if (node.layer() instanceof Layer.BatchNormalization bn) {
         LayerGraph.Node producer = layers.node(node.input());
-        boolean convolution = producer.layer() instanceof Layer.Conv || producer.layer() instanceof Layer.DepthwiseConv;
-        if (!convolution || readers.get(producer.id()) != 1) {
+        if (!isConvolution(producer.layer()) || readers.get(producer.id()) != 1) {
           throw new IllegalArgumentException("cannot fold batch norm " + bn.name() + ": expected it to be the only "
               + "reader of a conv or depthwise conv, got " + producer.layer().name());
         }
@@ -78,12 +74,15 @@ public final class FoldedNetwork {
       }
     }
     for (LayerGraph.Node node : layers.nodes()) {
-      boolean convolution = node.layer() instanceof Layer.Conv || node.layer() instanceof Layer.DepthwiseConv;
-      if (convolution && !after.containsKey(node.id())) {
+      if (isConvolution(node.layer()) && !after.containsKey(node.id())) {
         throw new IllegalArgumentException("cannot fold: " + node.layer().name() + " has no batch norm after it");
       }
     }
     return after;
+  }
+
+  private static boolean isConvolution(Layer layer) {
+    return layer instanceof Layer.Conv || layer instanceof Layer.DepthwiseConv;
   }
 
   private void fold(Layer conv, Layer.BatchNormalization bn, Map<String, FloatArray> source) {
@@ -109,26 +108,26 @@ public final class FoldedNetwork {
     weights.put(biasKey(conv), new FloatArray(new int[] {channels}, bias));
   }
 
-  private static FloatArray weight(Map<String, FloatArray> weights, String key) {
-    FloatArray a = weights.get(key + ":0");
+  private static FloatArray weight(Map<String, FloatArray> source, String key) {
+    FloatArray a = source.get(key + ":0");
     if (a == null) {
       throw new ArchitectureMismatchException("weights have no key '" + key + ":0'");
     }
     return a;
   }
 
-  static String kernelKey(Layer layer) {
+  private static String kernelKey(Layer layer) {
     return layer.name() + "/kernel";
   }
 
   /** A dense layer's bias keeps the reference's name; a folded convolution's is new. */
-  static String biasKey(Layer layer) {
+  private static String biasKey(Layer layer) {
     return layer.name() + (layer instanceof Layer.Dense ? "/biases" : "/bias");
   }
 
   /** The folded arrays by key ({@code conv/kernel}, {@code conv/bias}, …, {@code fc/biases}), in layer order. */
-  public LinkedHashMap<String, FloatArray> weights() {
-    return weights;
+  public Map<String, FloatArray> weights() {
+    return Collections.unmodifiableMap(weights);
   }
 
   /**

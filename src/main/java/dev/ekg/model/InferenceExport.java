@@ -64,7 +64,7 @@ public final class InferenceExport {
    */
   public static void write(Model model, Path target, String flag) throws IOException {
     Architecture architecture = model.architecture();
-    FoldedNetwork folded = FoldedNetwork.of(architecture, model.weights());
+    FoldedNetwork folded = new FoldedNetwork(architecture, model.weights());
     AtomicDirectory.writeNew(flag, target, dir -> {
       writeSavedModel(architecture, folded, dir);
       writeFrozenGraph(architecture, folded, dir);
