@@ -3,11 +3,13 @@ package dev.ekg.cli;
 import dev.ekg.data.CifarDataset;
 import dev.ekg.data.CifarVariant;
 import dev.ekg.data.Normalization;
+import dev.ekg.io.AtomicDirectory;
 import dev.ekg.io.FloatArray;
 import dev.ekg.io.NpyFile;
 import dev.ekg.io.WeightFiles;
 import dev.ekg.model.Architecture;
 import dev.ekg.model.GraphExport;
+import dev.ekg.model.InferenceExport;
 import dev.ekg.model.Model;
 import dev.ekg.model.NetworkSpec;
 import dev.ekg.nn.BnMode;
@@ -68,6 +70,11 @@ public final class TestCommand implements Callable<Integer> {
   @Option(names = "--export_graph", paramLabel = "DIR", description = "also write the network's GraphDef (.pb) and a text summary into DIR")
   Path exportGraph;
 
+  @Option(names = "--export_savedmodel", paramLabel = "DIR", description = "also write the network for serving into DIR "
+      + "(absent or empty): a TensorFlow SavedModel (tag serve, signature serving_default: images -> logits) and "
+      + "frozen_graph.pb, in inference mode with each batch norm folded into its convolution")
+  Path exportSavedModel;
+
   @Override
   public Integer call() throws Exception {
     StopRequest.install();
@@ -79,6 +86,9 @@ public final class TestCommand implements Callable<Integer> {
     NetworkSpec network = data.spec();
     OutputPaths.requireWritableFile("--save_logits", saveLogits);
     OutputPaths.requireDirectoryOrAbsent("--export_graph", exportGraph);
+    if (exportSavedModel != null) {
+      AtomicDirectory.checkNew("--export_savedmodel", exportSavedModel);
+    }
     Map<String, FloatArray> weights = WeightFiles.read(trainedParam);
     Architecture architecture = network.fromWeights(weights, trainedParam.toString());
     CifarDataset test = data.readTest();
@@ -96,6 +106,10 @@ public final class TestCommand implements Callable<Integer> {
       }
       if (saveLogits != null) {
         NpyFile.write(saveLogits, result.logits());
+      }
+      // after the evaluation, which refuses weights that compute NaN or infinity
+      if (exportSavedModel != null) {
+        InferenceExport.write(model, exportSavedModel, "--export_savedmodel");
       }
       Complexity complexity = architecture.complexity();
       // deployment speed: moving statistics, which TensorFlow folds into the convolutions; batch

@@ -22,6 +22,20 @@ public final class AtomicDirectory {
     T writeInto(Path dir) throws IOException;
   }
 
+  /** What may happen to a target that is not empty. */
+  private enum Existing {
+    /** Refused: the command has no {@code --overwrite}. */
+    REFUSE,
+    /** Refused, naming {@code --overwrite}, which was not given. */
+    REFUSE_WITHOUT_OVERWRITE,
+    /** Replaced ({@code --overwrite} given). */
+    REPLACE;
+
+    static Existing of(boolean overwrite) {
+      return overwrite ? REPLACE : REFUSE_WITHOUT_OVERWRITE;
+    }
+  }
+
   private AtomicDirectory() {}
 
   /**
@@ -34,6 +48,15 @@ public final class AtomicDirectory {
    * @throws IllegalArgumentException naming the flag and the path when the target is refused
    */
   public static void check(String flag, Path target, boolean overwrite, Map<String, Path> reads) throws IOException {
+    check(flag, target, Existing.of(overwrite), reads);
+  }
+
+  /** {@link #check} for a command without {@code --overwrite}: the target must be absent or empty. */
+  public static void checkNew(String flag, Path target) throws IOException {
+    check(flag, target, Existing.REFUSE, Map.of());
+  }
+
+  private static void check(String flag, Path target, Existing existing, Map<String, Path> reads) throws IOException {
     if (Files.exists(target) && !Files.isDirectory(target)) {
       throw new IllegalArgumentException(flag + " " + target + " is a file, expected a directory");
     }
@@ -43,8 +66,8 @@ public final class AtomicDirectory {
     if (isEmptyOrAbsent(target)) {
       return;
     }
-    if (!overwrite) {
-      throw notEmpty(flag, target);
+    if (existing != Existing.REPLACE) {
+      throw notEmpty(flag, target, existing);
     }
     for (Map.Entry<String, Path> read : reads.entrySet()) {
       if (read.getValue() != null && ResolvedPaths.isInside(read.getValue(), target)) {
@@ -62,7 +85,17 @@ public final class AtomicDirectory {
    */
   public static <T> T write(String flag, Path target, boolean overwrite, Map<String, Path> reads, Content<T> content)
       throws IOException {
-    check(flag, target, overwrite, reads);
+    return write(flag, target, Existing.of(overwrite), reads, content);
+  }
+
+  /** {@link #write} for a command without {@code --overwrite}: the target must be absent or empty. */
+  public static <T> T writeNew(String flag, Path target, Content<T> content) throws IOException {
+    return write(flag, target, Existing.REFUSE, Map.of(), content);
+  }
+
+  private static <T> T write(String flag, Path target, Existing existing, Map<String, Path> reads, Content<T> content)
+      throws IOException {
+    check(flag, target, existing, reads);
     Path absolute = target.toAbsolutePath().normalize();
     Path parent = absolute.getParent();
     Files.createDirectories(parent);
@@ -72,7 +105,7 @@ public final class AtomicDirectory {
       if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
         Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwxr-xr-x"));
       }
-      publish(flag, temp, absolute, overwrite);
+      publish(flag, temp, absolute, existing);
       return written;
     } catch (IOException | RuntimeException | Error e) {
       try {
@@ -84,14 +117,14 @@ public final class AtomicDirectory {
     }
   }
 
-  private static void publish(String flag, Path temp, Path target, boolean overwrite) throws IOException {
+  private static void publish(String flag, Path temp, Path target, Existing existing) throws IOException {
     if (isEmptyOrAbsent(target)) {
       Files.deleteIfExists(target);
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
       return;
     }
-    if (!overwrite) { // filled while the content was written
-      throw notEmpty(flag, target);
+    if (existing != Existing.REPLACE) { // filled while the content was written
+      throw notEmpty(flag, target, existing);
     }
     // moved into a fresh folder rather than to a guessed free name: no other process can take it
     Path old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
@@ -107,8 +140,9 @@ public final class AtomicDirectory {
     PathUtils.deleteDirectory(old);
   }
 
-  private static IllegalArgumentException notEmpty(String flag, Path target) {
-    return new IllegalArgumentException(flag + " " + target + " is not empty: pass --overwrite to replace it");
+  private static IllegalArgumentException notEmpty(String flag, Path target, Existing existing) {
+    return new IllegalArgumentException(flag + " " + target + " is not empty"
+        + (existing == Existing.REFUSE ? ", expected an absent or empty directory" : ": pass --overwrite to replace it"));
   }
 
   private static boolean isEmptyOrAbsent(Path dir) throws IOException {

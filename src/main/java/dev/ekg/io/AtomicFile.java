@@ -1,6 +1,8 @@
 package dev.ekg.io;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.MessageLite;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -41,6 +43,17 @@ public final class AtomicFile {
   public static void writeJson(Path target, ObjectMapper mapper, Object value) throws IOException {
     byte[] bytes = mapper.writeValueAsBytes(value);
     write(target, out -> out.write(bytes));
+  }
+
+  /** Writes a protocol buffer atomically, serialised the same way on every run. */
+  public static void writeProto(Path target, MessageLite message) throws IOException {
+    write(target, out -> {
+      // map fields (e.g. node attributes) are written in hash order unless asked otherwise
+      CodedOutputStream coded = CodedOutputStream.newInstance(out);
+      coded.useDeterministicSerialization();
+      message.writeTo(coded);
+      coded.flush();
+    });
   }
 
   /**

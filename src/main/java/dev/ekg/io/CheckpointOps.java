@@ -15,6 +15,7 @@ import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.train.Restore;
+import org.tensorflow.proto.SaverDef;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TString;
 import org.tensorflow.types.family.TType;
@@ -24,7 +25,7 @@ import org.tensorflow.types.family.TType;
  * ({@code prefix.index} + {@code prefix.data-00000-of-00001}). TF Java's own saver skips resource
  * variables silently, so this builds {@code SaveV2}/{@code RestoreV2} explicitly. The ops are named
  * {@code save/prefix}, {@code save/save_all} and {@code save/restore_all}, so a re-imported GraphDef
- * can restore by name.
+ * can restore by name; {@link #saverDef} describes them to TensorFlow's own loaders.
  */
 public final class CheckpointOps {
   public static final String PREFIX_NAME = "save/prefix";
@@ -33,6 +34,7 @@ public final class CheckpointOps {
 
   private final Placeholder<TString> prefix;
   private final Op save;
+  private final Operand<TString> savedPrefix;
   private final Op restore;
 
   /**
@@ -48,6 +50,8 @@ public final class CheckpointOps {
     keys.forEach(k -> tensors.add(values.get(k)));
     this.save =
         tf.withName("save_all").train.save(prefix, strings(tf, keys), emptySlices(tf, keys), tensors);
+    // a SaverDef names a tensor to fetch for saving, not an op
+    this.savedPrefix = tf.withControlDependencies(List.of(save)).withName("saved_prefix").identity(prefix);
     List<Op> assigns = new ArrayList<>();
     if (!handles.isEmpty()) {
       Restore restored = restoreFloats(tf, prefix, keys);
@@ -56,6 +60,19 @@ public final class CheckpointOps {
       }
     }
     this.restore = tf.withControlDependencies(assigns).withName("restore_all").noOp();
+  }
+
+  /**
+   * These ops as TensorFlow's savers and SavedModel loaders drive them: feed the checkpoint prefix to
+   * the filename tensor, then run the restore op or fetch the save tensor.
+   */
+  public SaverDef saverDef() {
+    return SaverDef.newBuilder()
+        .setFilenameTensorName(prefix.op().name() + ":0")
+        .setSaveTensorName(savedPrefix.op().name() + ":0")
+        .setRestoreOpName(restore.op().name())
+        .setVersion(SaverDef.CheckpointFormatVersion.V2)
+        .build();
   }
 
   /**

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
-import com.google.protobuf.CodedOutputStream;
 import org.tensorflow.proto.GraphDef;
 
 /**
@@ -26,13 +25,7 @@ public final class GraphExport {
   public static void write(Model model, Path dir, String name) throws IOException {
     Files.createDirectories(dir);
     GraphDef graphDef = model.graphDef();
-    AtomicFile.write(dir.resolve(name + ".pb"), out -> {
-      // node attributes are proto maps: without this their byte order varies from run to run
-      CodedOutputStream coded = CodedOutputStream.newInstance(out);
-      coded.useDeterministicSerialization();
-      graphDef.writeTo(coded);
-      coded.flush();
-    });
+    AtomicFile.writeProto(dir.resolve(name + ".pb"), graphDef);
     byte[] summary = summary(model, graphDef).getBytes(StandardCharsets.UTF_8);
     AtomicFile.write(dir.resolve(name + ".txt"), out -> out.write(summary));
   }

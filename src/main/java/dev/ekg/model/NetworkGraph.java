@@ -94,18 +94,26 @@ public final class NetworkGraph {
       Dense dense = new Dense(store, d.name(), d.inFeatures(), d.outFeatures(), in, FC_INIT);
       return (tf, x, mode, statistics) -> dense.apply(tf, x.get(0));
     }
-    if (layer instanceof Layer.Add a) {
-      return (tf, x, mode, statistics) -> a.activation().apply(tf, tf.math.add(x.get(0), x.get(1)));
-    }
-    if (layer instanceof Layer.MaxPool p) {
-      return (tf, x, mode, statistics) -> tf.nn.maxPool(x.get(0), tf.constant(new int[] {1, p.size(), p.size(), 1}),
-          tf.constant(new int[] {1, p.stride(), p.stride(), 1}), "SAME", MaxPool.dataFormat("NHWC"));
-    }
-    if (layer instanceof Layer.GlobalAveragePool) {
-      return (tf, x, mode, statistics) -> tf.math.mean(x.get(0), tf.constant(new int[] {1, 2}));
+    if (layer instanceof Layer.ChannelWise w) {
+      return (tf, x, mode, statistics) -> channelWise(tf, w, x);
     }
     if (layer instanceof Layer.Input) {
       return (tf, x, mode, statistics) -> x.get(0);
+    }
+    throw new IllegalArgumentException("no graph code for layer " + layer);
+  }
+
+  /** The output of a layer without weights on the tensors it reads. */
+  static Operand<TFloat32> channelWise(Ops tf, Layer.ChannelWise layer, List<Operand<TFloat32>> x) {
+    if (layer instanceof Layer.Add a) {
+      return a.activation().apply(tf, tf.math.add(x.get(0), x.get(1)));
+    }
+    if (layer instanceof Layer.MaxPool p) {
+      return tf.nn.maxPool(x.get(0), tf.constant(new int[] {1, p.size(), p.size(), 1}),
+          tf.constant(new int[] {1, p.stride(), p.stride(), 1}), "SAME", MaxPool.dataFormat("NHWC"));
+    }
+    if (layer instanceof Layer.GlobalAveragePool) {
+      return tf.math.mean(x.get(0), tf.constant(new int[] {1, 2}));
     }
     throw new IllegalArgumentException("no graph code for layer " + layer);
   }

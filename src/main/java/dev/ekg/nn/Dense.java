@@ -44,7 +44,12 @@ public final class Dense {
 
   /** {@code x·W' + b} for {@code x} of shape [batch, in]. */
   public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x) {
-    return tf.math.add(tf.linalg.matMul(x, effectiveKernel), bias.value());
+    return affine(tf, x, effectiveKernel, bias.value());
+  }
+
+  /** {@code x·kernel + bias} for {@code x} [batch, in], {@code kernel} [in, out], {@code bias} [1, out]. */
+  public static Operand<TFloat32> affine(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, Operand<TFloat32> bias) {
+    return tf.math.add(tf.linalg.matMul(x, kernel), bias);
   }
 
   /** Params {@code Di·Do + Do}; FLOPs {@code Di·Do} (reference §4.3). */

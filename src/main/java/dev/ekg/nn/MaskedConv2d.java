@@ -71,7 +71,12 @@ public final class MaskedConv2d {
   }
 
   public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x) {
-    return tf.nn.conv2d(x, effectiveKernel, List.of(1L, (long) stride, (long) stride, 1L), "SAME");
+    return convolve(tf, x, effectiveKernel, stride);
+  }
+
+  /** The convolution of {@code x} [N,H,W,in] with an HWIO {@code kernel}, SAME padding. */
+  public static Operand<TFloat32> convolve(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, int stride) {
+    return tf.nn.conv2d(x, kernel, List.of(1L, (long) stride, (long) stride, 1L), "SAME");
   }
 
   /** Params {@code k²·Di·Do} and FLOPs {@code Ho·Wo·k²·Di·Do} (reference §4.1). */

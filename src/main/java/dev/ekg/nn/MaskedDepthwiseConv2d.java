@@ -43,8 +43,12 @@ public final class MaskedDepthwiseConv2d {
   }
 
   public Operand<TFloat32> apply(Ops tf, Operand<TFloat32> x) {
-    return tf.nn.depthwiseConv2dNative(
-        x, effectiveKernel, List.of(1L, (long) stride, (long) stride, 1L), "SAME");
+    return convolve(tf, x, effectiveKernel, stride);
+  }
+
+  /** The depthwise convolution of {@code x} [N,H,W,C] with a {@code [k,k,C,multiplier]} kernel, SAME padding. */
+  public static Operand<TFloat32> convolve(Ops tf, Operand<TFloat32> x, Operand<TFloat32> kernel, int stride) {
+    return tf.nn.depthwiseConv2dNative(x, kernel, List.of(1L, (long) stride, (long) stride, 1L), "SAME");
   }
 
   /** Params {@code k²·Di·multiplier}; FLOPs {@code Ho·Wo·params} (reference §4.2). */

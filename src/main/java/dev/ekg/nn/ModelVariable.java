@@ -9,14 +9,15 @@ import org.tensorflow.types.family.TType;
 
 /**
  * A float32 resource variable with its checkpoint key (the reference's variable name without the
- * {@code :0} suffix, e.g. {@code BasicBlock0.0/conv1/kernel}), its current value and a fed
- * assignment used to load host arrays into it.
+ * {@code :0} suffix, e.g. {@code BasicBlock0.0/conv1/kernel}), its initial assignment, its current
+ * value and a fed assignment used to load host arrays into it.
  */
 public record ModelVariable(
     String key,
     int[] shape,
     VariableKind kind,
     Operand<? extends TType> handle,
+    AssignVariableOp initializer,
     Operand<TFloat32> value,
     Placeholder<TFloat32> feed,
     AssignVariableOp assignFromFeed) {

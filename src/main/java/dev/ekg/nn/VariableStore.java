@@ -54,16 +54,15 @@ public final class VariableStore {
             .varHandleOp(TFloat32.class, TensorArrays.shapeOf(shape), VarHandleOp.sharedName(key));
     // TF treats seed 0 as "unseeded", so force the lowest bit
     long variableSeed = (seed * 1_000_003L + key.hashCode()) | 1L;
-    initScope
-        .withName(name + "_init")
-        .assignVariableOp(handle, init.build(initScope, shape, variableSeed));
+    AssignVariableOp initializer =
+        initScope.withName(name + "_init").assignVariableOp(handle, init.build(initScope, shape, variableSeed));
     Operand<TFloat32> value = scope.withName(name + "_read").readVariableOp(handle, TFloat32.class);
     Placeholder<TFloat32> feed =
         scope
             .withName(name + "_feed")
             .placeholder(TFloat32.class, Placeholder.shape(TensorArrays.shapeOf(shape)));
     AssignVariableOp assign = scope.withName(name + "_assign").assignVariableOp(handle, feed);
-    ModelVariable variable = new ModelVariable(key, shape.clone(), kind, handle, value, feed, assign);
+    ModelVariable variable = new ModelVariable(key, shape.clone(), kind, handle, initializer, value, feed, assign);
     variables.put(key, variable);
     return variable;
   }

@@ -96,6 +96,16 @@ class TestCommandTest {
   }
 
   @Test
+  void exportsTheSavedModelForServing() {
+    Path served = dir.resolve("served");
+    assertEquals(0, run("test", "--arch", "ResNet-20", "--trained_param", checkpoint.toString(), "--data_path",
+        data.toString(), "--export_savedmodel", served.toString(), "--latency_runs", "1"), err.toString());
+    for (String file : new String[] {"saved_model.pb", "frozen_graph.pb", "variables/variables.index"}) {
+      assertTrue(Files.isRegularFile(served.resolve(file)), file);
+    }
+  }
+
+  @Test
   void userErrorsAreOneLineWithExitCodeTwo() throws IOException {
     assertEquals(2, run("test", "--trained_param", dir.resolve("nothing.pkl").toString(), "--data_path", data.toString()));
     assertTrue(err.toString().contains("nothing.pkl: no such weight file (expected a .pkl file or a checkpoint prefix"),
@@ -209,13 +219,21 @@ class TestCommandTest {
     assertEquals(2, run("test", "--arch", "ResNet-20", "--trained_param", checkpoint.toString(), "--data_path",
         data.toString(), "--export_graph", file.toString()));
     assertEquals("test: error: --export_graph " + file + " is a file, expected a directory\n", err.toString());
+
+    err.getBuffer().setLength(0);
+    Path notEmpty = checkpoint.getParent();
+    assertEquals(2, run("test", "--arch", "ResNet-20", "--trained_param", checkpoint.toString(), "--data_path",
+        data.toString(), "--export_savedmodel", notEmpty.toString()));
+    assertEquals("test: error: --export_savedmodel " + notEmpty + " is not empty, expected an absent or empty "
+        + "directory\n", err.toString());
+    assertEquals("", out.toString());
   }
 
   @Test
   void helpListsEveryFlagWithItsDefault() {
     assertEquals(0, run("test", "--help"));
     for (String flag : new String[] {"--arch", "--dataset", "--val_batch_size", "--trained_param", "--data_path",
-        "--gpu_id", "--[no-]compile", "--bn_mode", "--save_logits", "--export_graph", "--latency_runs"}) {
+        "--gpu_id", "--[no-]compile", "--bn_mode", "--save_logits", "--export_graph", "--export_savedmodel", "--latency_runs"}) {
       assertTrue(out.toString().contains(flag), flag + " in\n" + out);
     }
     assertTrue(out.toString().contains("(default: train)"), out.toString());
