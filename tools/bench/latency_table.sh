@@ -12,14 +12,15 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 method=magnitude
-weights="$root/../shared/reference/pretrained/res56_cifar10.pkl"
-out="$root/runs/latency-$(date +%Y%m%d-%H%M%S)"
+weights=
+out=
 runs=30
+absolute() { case "$1" in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --method) method="$2"; shift 2 ;;
-    --weights) weights="$2"; shift 2 ;;
-    --out) out="$2"; shift 2 ;;
+    --weights) weights=$(absolute "$2"); shift 2 ;;
+    --out) out=$(absolute "$2"); shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     *) echo "latency_table.sh: unknown argument $1 (expected --method, --weights FILE, --out DIR, --runs N)" >&2; exit 2 ;;
   esac
@@ -28,6 +29,10 @@ case "$method" in
   magnitude|ekg) ;;
   *) echo "latency_table.sh: --method $method: expected magnitude or ekg" >&2; exit 2 ;;
 esac
+# the defaults relative to the project, so that the table names them so
+cd "$root"
+weights=${weights:-../shared/reference/pretrained/res56_cifar10.pkl}
+out=${out:-runs/latency-$(date +%Y%m%d-%H%M%S)}
 [ -f "$weights" ] || { echo "latency_table.sh: --weights $weights: no such file (the pretrained ResNet-56 .pkl)" >&2; exit 2; }
 ekg() { "$root/ekg" "$@"; }
 log() { echo "latency_table.sh: $*" >&2; }
@@ -40,8 +45,11 @@ for round_to in 1 4 8 16; do
   run="$out/$method-round_to-$round_to"
   if [ ! -f "$run/slimmed_params.pkl" ]; then
     log "$method, --round_to $round_to: pruning to 0.45 of the FLOPs"
-    ekg train_cifar --data_path "$data" --trained_param "$weights" --train_path "$run" --method "$method" \
-        --search_target_rate 0.45 --round_to "$round_to" --phase search >"$run.search.log" 2>&1
+    if ! ekg train_cifar --data_path "$data" --trained_param "$weights" --train_path "$run" --method "$method" \
+        --search_target_rate 0.45 --round_to "$round_to" --phase search >"$run.search.log" 2>&1; then
+      log "$method, --round_to $round_to: left out: $(grep 'error:' "$run.search.log" | tail -1)"
+      continue
+    fi
     ekg train_cifar --data_path "$data" --trained_param "$weights" --train_path "$run" --method "$method" \
         --search_target_rate 0.45 --round_to "$round_to" --phase prune >"$run.prune.log" 2>&1
   fi

@@ -84,6 +84,27 @@ public final class FloatArray {
     return new FloatArray(outShape, out);
   }
 
+  /** This array with zeros appended along {@code axis} up to {@code size} entries. */
+  public FloatArray zeroPadded(int axis, int size) {
+    int a = axis < 0 ? shape.length + axis : axis;
+    if (size < shape[a]) {
+      throw new IllegalArgumentException("cannot pad axis " + a + " of " + shapeString() + " to " + size);
+    }
+    int outer = 1;
+    for (int i = 0; i < a; i++) {
+      outer *= shape[i];
+    }
+    int block = data.length / outer;
+    int[] outShape = shape.clone();
+    outShape[a] = size;
+    int paddedBlock = block / shape[a] * size;
+    float[] out = new float[outer * paddedBlock];
+    for (int o = 0; o < outer; o++) {
+      System.arraycopy(data, o * block, out, o * paddedBlock, block);
+    }
+    return new FloatArray(outShape, out);
+  }
+
   public String shapeString() {
     return Arrays.toString(shape);
   }

@@ -4,6 +4,7 @@ import dev.ekg.data.CifarDataset;
 import dev.ekg.data.Normalization;
 import dev.ekg.data.SequentialBatches;
 import dev.ekg.graph.ChannelGroups;
+import dev.ekg.graph.ChannelRounding;
 import dev.ekg.io.BatchTensors;
 import dev.ekg.io.FloatArray;
 import dev.ekg.model.Model;
@@ -25,12 +26,21 @@ import java.util.Map;
  *
  * <p>A teacher runs {@linkplain #slicedTeacher physically pruned}: its weights sliced and rescaled as
  * the final network's (§6.6), which computes the masked sub-network's logits (the invariant of
- * {@code PrunedEqualsMaskedTest}, here on batch statistics) at its own, smaller FLOPs. The reference
+ * {@code PrunedEqualsMaskedTest}, here on batch statistics) at its own, smaller FLOPs, its widths
+ * padded with zero channels ({@link ChannelPadding}) to counts CPU kernels run fast. The reference
  * runs the whole network under the teacher's masks ({@link #maskedTeacher}, kept for comparison).
  * The batches stay the reference's: with batch statistics, a teacher's logits depend on which
  * images share a batch.
  */
 public final class MemoryBank {
+  /**
+   * A sliced teacher's groups are padded with zero channels to multiples of 8, the float32 SIMD
+   * width of AVX2 kernels: measured on the pretrained ResNet-56 at 45 % of its FLOPs, a network of
+   * irregular widths ran inference at batch 256 in 0.97× the unpruned time, the same FLOPs in
+   * multiples of 8 in 0.58× (README, Latency).
+   */
+  static final ChannelRounding TEACHER_CHANNELS = new ChannelRounding(8);
+
   private final CifarDataset train;
   private final Normalization normalization;
   private final int batchSize;
@@ -52,8 +62,10 @@ public final class MemoryBank {
    */
   public FloatArray slicedTeacher(NetworkSpec spec, ChannelGroups groups, Map<String, FloatArray> weights,
       float[][] masks, SessionOptions options, String task) {
-    Map<String, FloatArray> sliced = PhysicalPruning.prune(groups, weights, PhysicalPruning.keptIndices(masks));
-    try (Model teacher = Model.open(spec, sliced, task, options)) {
+    int[][] kept = PhysicalPruning.keptIndices(masks);
+    Map<String, FloatArray> padded = ChannelPadding.pad(groups, PhysicalPruning.prune(groups, weights, kept),
+        Arrays.stream(kept).mapToInt(k -> k.length).toArray(), TEACHER_CHANNELS);
+    try (Model teacher = Model.open(spec, padded, task, options)) {
       return logits(teacher, task);
     }
   }
