@@ -3,6 +3,7 @@ package dev.ekg.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ekg.io.WeightFiles;
+import dev.ekg.model.FrozenNetwork;
 import dev.ekg.model.Model;
 import dev.ekg.model.NetworkSpec;
 import dev.ekg.nn.BnMode;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Times networks' inference (moving BN statistics, as deployed) pass by pass in turn, at several
+ * Times networks' inference (moving BN statistics; with {@code --folded} as served) pass by pass in turn, at several
  * batch sizes, and prints each one's latency and FLOPs as ratios to the first network's.
  */
 @Command(
@@ -55,6 +56,10 @@ public final class BenchLatencyCommand implements Callable<Integer> {
   @Option(names = "--runs", description = "timed passes per network and batch size (default: ${DEFAULT-VALUE})")
   int runs = 30;
 
+  @Option(names = "--folded", description = "time the networks as served (test --export_savedmodel's frozen graph: "
+      + "batch norm folded into the convolutions, weights constant) instead of the inference-mode model")
+  boolean folded;
+
   @Option(names = "--json", paramLabel = "FILE", description = "also write the JSON record to FILE")
   Path json;
 
@@ -70,18 +75,25 @@ public final class BenchLatencyCommand implements Callable<Integer> {
     }
     NetworkSpec family = NetworkSpec.parse(arch, numClasses);
     SessionOptions options = device.sessionOptions();
-    List<Model> models = new ArrayList<>();
+    List<AutoCloseable> opened = new ArrayList<>();
     try {
-      for (Path file : networks) {
-        models.add(Model.open(family, WeightFiles.read(file), file.toString(), options));
-      }
+      List<Latency.Target> targets = new ArrayList<>();
       List<Timed> timed = new ArrayList<>();
-      for (Model model : models) {
-        timed.add(new Timed(networks.get(timed.size()), model.architecture().complexity().flops(), new ArrayList<>()));
+      for (Path file : networks) {
+        Model model = Model.open(family, WeightFiles.read(file), file.toString(), options);
+        opened.add(model);
+        timed.add(new Timed(file, model.architecture().complexity().flops(), new ArrayList<>()));
+        if (folded) {
+          FrozenNetwork served = new FrozenNetwork(model.architecture(), model.weights());
+          opened.add(served);
+          targets.add(Latency.Target.of(served, options));
+        } else {
+          targets.add(Latency.Target.of(model, BnMode.INFERENCE));
+        }
       }
       for (int batch : batchSizes) {
-        List<Latency.Measurement> measured = Latency.alternately(models, BnMode.INFERENCE, batch, Latency.WARMUP_RUNS, runs);
-        for (int m = 0; m < models.size(); m++) {
+        List<Latency.Measurement> measured = Latency.alternately(targets, batch, Latency.WARMUP_RUNS, runs);
+        for (int m = 0; m < timed.size(); m++) {
           timed.get(m).millis().add(measured.get(m).medianMillis());
         }
       }
@@ -90,7 +102,9 @@ public final class BenchLatencyCommand implements Callable<Integer> {
         writeJson(timed);
       }
     } finally {
-      models.forEach(Model::close);
+      for (AutoCloseable c : opened) {
+        c.close();
+      }
     }
     return 0;
   }
@@ -115,7 +129,8 @@ public final class BenchLatencyCommand implements Callable<Integer> {
       }
       out.println(row);
     }
-    out.printf(Locale.ROOT, "(inference mode, medians of %d passes taken in turn, %s, TensorFlow %s)%n", runs,
+    out.printf(Locale.ROOT, "(%s, medians of %d passes taken in turn, %s, TensorFlow %s)%n",
+        folded ? "as served: batch norm folded, weights constant" : "inference mode", runs,
         Accelerators.processorLabel(), TensorFlow.version());
     out.flush();
   }
@@ -124,6 +139,7 @@ public final class BenchLatencyCommand implements Callable<Integer> {
     ObjectNode record = BenchRecord.create();
     record.put("arch", arch);
     record.put("runs", runs);
+    record.put("folded", folded);
     ArrayNode batches = record.putArray("batch_sizes");
     batchSizes.forEach(batches::add);
     ArrayNode rows = record.putArray("networks");

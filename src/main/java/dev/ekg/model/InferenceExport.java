@@ -3,7 +3,7 @@ package dev.ekg.model;
 import dev.ekg.io.AtomicDirectory;
 import dev.ekg.io.AtomicFile;
 import dev.ekg.io.CheckpointOps;
-import dev.ekg.io.TensorArrays;
+import dev.ekg.io.FloatArray;
 import dev.ekg.nn.Initializer;
 import dev.ekg.nn.ModelVariable;
 import dev.ekg.nn.VariableKind;
@@ -64,10 +64,11 @@ public final class InferenceExport {
    */
   public static void write(Model model, Path target, String flag) throws IOException {
     Architecture architecture = model.architecture();
-    FoldedNetwork folded = new FoldedNetwork(architecture, model.weights());
+    Map<String, FloatArray> weights = model.weights();
+    FoldedNetwork folded = new FoldedNetwork(architecture, weights);
     AtomicDirectory.writeNew(flag, target, dir -> {
       writeSavedModel(architecture, folded, dir);
-      writeFrozenGraph(architecture, folded, dir);
+      writeFrozenGraph(architecture, weights, dir);
       return null;
     });
   }
@@ -106,17 +107,15 @@ public final class InferenceExport {
     }
   }
 
-  private static void writeFrozenGraph(Architecture architecture, FoldedNetwork folded, Path dir) throws IOException {
-    try (Graph graph = new Graph()) {
-      Ops tf = Ops.create(graph);
-      Placeholder<TFloat32> images = images(tf, architecture);
-      tf.withName(OUTPUT).identity(
-          folded.logits(tf, images, key -> tf.constant(TensorArrays.toNdArray(folded.weights().get(key)))));
-      AtomicFile.writeProto(dir.resolve(FROZEN_GRAPH), graph.toGraphDef());
+  private static void writeFrozenGraph(Architecture architecture, Map<String, FloatArray> weights, Path dir)
+      throws IOException {
+    try (FrozenNetwork frozen = new FrozenNetwork(architecture, weights)) {
+      AtomicFile.writeProto(dir.resolve(FROZEN_GRAPH), frozen.graphDef());
     }
   }
 
-  private static Placeholder<TFloat32> images(Ops tf, Architecture architecture) {
+  /** The input placeholder of a served network: normalised images [-1, side, side, 3]. */
+  static Placeholder<TFloat32> images(Ops tf, Architecture architecture) {
     int side = architecture.inputSize();
     return tf.withName(INPUT).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, side, side, 3)));
   }

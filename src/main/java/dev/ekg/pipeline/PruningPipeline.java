@@ -440,7 +440,7 @@ public final class PruningPipeline {
 
   /** Median milliseconds per batch of each model in inference mode, timed alternately. */
   private static List<Double> latencies(List<Model> models, int batchSize) {
-    return Latency.alternately(models, BnMode.INFERENCE, batchSize, Latency.WARMUP_RUNS, Latency.DEFAULT_RUNS)
-        .stream().map(Latency.Measurement::medianMillis).toList();
+    List<Latency.Target> targets = models.stream().map(m -> Latency.Target.of(m, BnMode.INFERENCE)).toList();
+    return Latency.alternately(targets, batchSize, Latency.WARMUP_RUNS, Latency.DEFAULT_RUNS).stream().map(Latency.Measurement::medianMillis).toList();
   }
 }
