@@ -1,9 +1,7 @@
 package dev.ekg.prune;
 
-import dev.ekg.graph.ArraySlice;
 import dev.ekg.graph.ChannelGroups;
 import dev.ekg.graph.ChannelRounding;
-import dev.ekg.graph.LayerGraph;
 import dev.ekg.io.FloatArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,21 +29,7 @@ public final class ChannelPadding {
     for (ChannelGroups.Group g : groups.groups()) {
       padded[g.index()] = multiple.up(keptCounts[g.index()], g.channels());
     }
-    LinkedHashMap<String, FloatArray> out = new LinkedHashMap<>();
-    for (LayerGraph.Node node : groups.graph().nodes()) {
-      int in = groups.inGroup(node);
-      int outGroup = groups.outGroup(node);
-      for (ArraySlice slice : node.layer().arrays()) {
-        FloatArray array = pruned.get(slice.key());
-        if (slice.inAxis() >= 0 && in >= 0) {
-          array = array.zeroPadded(slice.inAxis(), padded[in]);
-        }
-        if (slice.outAxis() >= 0 && outGroup >= 0) {
-          array = array.zeroPadded(slice.outAxis(), padded[outGroup]);
-        }
-        out.put(slice.key(), array);
-      }
-    }
-    return out;
+    return PhysicalPruning.editChannels(
+        groups, pruned, (array, axis, group) -> array.zeroPadded(axis, padded[group]), false);
   }
 }

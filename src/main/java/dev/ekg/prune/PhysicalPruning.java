@@ -38,6 +38,23 @@ public final class PhysicalPruning {
    */
   public static LinkedHashMap<String, FloatArray> prune(
       ChannelGroups groups, Map<String, FloatArray> weights, int[][] kept) {
+    return editChannels(groups, weights, (array, axis, group) -> array.select(axis, kept[group]), true);
+  }
+
+  /** How one array changes along the axis one group's channels index. */
+  interface AxisEdit {
+    FloatArray apply(FloatArray array, int axis, int group);
+  }
+
+  /**
+   * Every array of {@code groups}' layers, {@code edit}ed along the axis of its layer's input group,
+   * then along that of its output group, as {@link Layer#arrays()} names them.
+   *
+   * @param rescale whether norm-preserving arrays (kernels) are then rescaled to their unedited
+   *     Frobenius norm
+   */
+  static LinkedHashMap<String, FloatArray> editChannels(
+      ChannelGroups groups, Map<String, FloatArray> weights, AxisEdit edit, boolean rescale) {
     LinkedHashMap<String, FloatArray> out = new LinkedHashMap<>();
     for (LayerGraph.Node node : groups.graph().nodes()) {
       int in = groups.inGroup(node);
@@ -47,14 +64,14 @@ public final class PhysicalPruning {
         if (array == null) {
           throw new IllegalArgumentException("weights have no key '" + slice.key() + "'");
         }
-        FloatArray sliced = array;
+        FloatArray edited = array;
         if (slice.inAxis() >= 0 && in >= 0) {
-          sliced = sliced.select(slice.inAxis(), kept[in]);
+          edited = edit.apply(edited, slice.inAxis(), in);
         }
         if (slice.outAxis() >= 0 && outGroup >= 0) {
-          sliced = sliced.select(slice.outAxis(), kept[outGroup]);
+          edited = edit.apply(edited, slice.outAxis(), outGroup);
         }
-        out.put(slice.key(), slice.normPreserving() ? rescaled(sliced, array) : sliced);
+        out.put(slice.key(), rescale && slice.normPreserving() ? rescaled(edited, array) : edited);
       }
     }
     return out;
