@@ -58,8 +58,8 @@ final class RunDirectory {
    * Creates and locks the directory, to be called once every check of the run has passed. A
    * non-empty directory is an error unless {@code keep} (a resumed run, or a phase that reads the
    * previous phase's files) or --overwrite (then emptied). A directory that holds only what a run
-   * leaves before its first commit ({@code arguments.json}, TensorBoard events, temporary files) is
-   * emptied: nothing of it could be resumed.
+   * leaves before its first commit ({@code arguments.json}, {@code numerics.json}, TensorBoard events,
+   * temporary files) is emptied: nothing of it could be resumed.
    *
    * @param reads the paths the run reads, by flag: --overwrite never deletes them
    * @return the lock, held until the run ends
@@ -101,7 +101,8 @@ final class RunDirectory {
     for (Path p : entries) {
       String name = p.getFileName().toString();
       hasArguments |= name.equals(ArgumentsFile.FILE);
-      boolean leftover = name.equals(ArgumentsFile.FILE) || name.startsWith("events.out.tfevents.")
+      boolean leftover = name.equals(ArgumentsFile.FILE) || name.equals(NumericsFile.FILE)
+          || name.startsWith("events.out.tfevents.")
           || name.startsWith(".") && name.endsWith(".tmp") || Files.isDirectory(p) && PathUtils.isEmptyDirectory(p);
       if (!leftover) {
         return false;

@@ -111,6 +111,7 @@ class RunDirectoryTest {
   void aStartThatCommittedNothingIsClearedForThePlainRerun() throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("killed"));
     Files.writeString(dir.resolve(ArgumentsFile.FILE), "{}");
+    Files.writeString(dir.resolve(NumericsFile.FILE), "{}");
     Files.writeString(dir.resolve("events.out.tfevents.0000000001.host.1.v2"), "");
     Files.createDirectories(dir.resolve("checkpoints"));
     try (RunLock lock = open(parsed("--train_path", dir.toString()), false)) {
@@ -119,7 +120,8 @@ class RunDirectoryTest {
       }
     }
     assertTrue(notes.toString().contains("holds only the start of a run that committed nothing "
-        + "(arguments.json, checkpoints, events.out.tfevents.0000000001.host.1.v2): starting over"), notes.toString());
+        + "(arguments.json, checkpoints, events.out.tfevents.0000000001.host.1.v2, numerics.json): starting over"),
+        notes.toString());
   }
 
   @Test
