@@ -1,6 +1,5 @@
 package dev.ekg.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ekg.data.CifarDataset;
 import dev.ekg.data.Normalization;
@@ -128,8 +127,7 @@ public final class BenchSearchCommand implements Callable<Integer> {
       record.put("steps", steps);
       record.put("images", val.size());
       record.put("batch", batchSize);
-      putSeconds(record, "plain_s", measured.baseline());
-      putSeconds(record, "search_cache_s", measured.candidate());
+      measured.putSeconds(record, "plain_s", "search_cache_s");
       record.put("ratio", measured.ratio());
       // the unpruned network's evaluation, then one per candidate of every step
       record.put("evaluations",
@@ -170,10 +168,5 @@ public final class BenchSearchCommand implements Callable<Integer> {
   private static boolean sameDecision(EkgSearch.Step a, EkgSearch.Step b) {
     return Arrays.equals(a.evaluated(), b.evaluated()) && Arrays.equals(a.scores(), b.scores())
         && a.gate() == b.gate() && a.valLoss() == b.valLoss() && Arrays.equals(a.widths(), b.widths());
-  }
-
-  static void putSeconds(ObjectNode record, String field, List<? extends InterleavedRounds.Run<?>> runs) {
-    ArrayNode seconds = record.putArray(field);
-    runs.forEach(r -> seconds.add(r.seconds()));
   }
 }

@@ -1,5 +1,7 @@
 package dev.ekg.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +73,14 @@ final class InterleavedRounds<T> {
   String summary() {
     return String.format(Locale.ROOT, "%s %.1f s, %s %.1f s (medians of %d rounds), ratio %.2f", candidateName,
         candidateMedian(), baselineName, baselineMedian(), baseline.size(), ratio());
+  }
+
+  /** Each way's run times in seconds, as two arrays of {@code record}. */
+  void putSeconds(ObjectNode record, String baselineField, String candidateField) {
+    ArrayNode baselineSeconds = record.putArray(baselineField);
+    baseline.forEach(r -> baselineSeconds.add(r.seconds()));
+    ArrayNode candidateSeconds = record.putArray(candidateField);
+    candidate.forEach(r -> candidateSeconds.add(r.seconds()));
   }
 
   private static double median(List<? extends Run<?>> runs) {

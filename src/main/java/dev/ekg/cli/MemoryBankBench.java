@@ -95,8 +95,7 @@ final class MemoryBankBench {
       for (double f : flops) {
         teacherFlops.add(f);
       }
-      BenchSearchCommand.putSeconds(record, "masked_s", measured.baseline());
-      BenchSearchCommand.putSeconds(record, "sliced_s", measured.candidate());
+      measured.putSeconds(record, "masked_s", "sliced_s");
       record.put("ratio", measured.ratio());
       record.put("max_relative_difference", difference);
       BenchRecord.write(json, record);
