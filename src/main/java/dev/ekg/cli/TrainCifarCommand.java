@@ -110,8 +110,9 @@ public final class TrainCifarCommand implements Callable<Integer> {
   int warmupSteps = PruningPipeline.ONE_PASS;
 
   @Option(names = "--search_cache", arity = "0..1", fallbackValue = "true", description = "each search step's "
-      + "candidates run only the layers from their gate on, fed the unchanged layers' outputs computed once per step "
-      + "(same decisions, less time); --search_cache=false evaluates every candidate from the images "
+      + "candidates run only the layers from their gate on, fed the unchanged layers' outputs computed once per step, "
+      + "two passes at a time (same decisions, less time); --search_cache=false evaluates every candidate from the "
+      + "images, one after the other "
       + "(default: ${DEFAULT-VALUE})")
   boolean searchCache = true;
 

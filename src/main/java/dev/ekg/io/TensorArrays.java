@@ -33,6 +33,20 @@ public final class TensorArrays {
     return TFloat32.tensorOf(Shape.of(count, rowLength), DataBuffers.of(part, true, false));
   }
 
+  /**
+   * A new {@code [count, exampleShape…]} tensor holding examples {@code first … first+count−1} of
+   * {@code data}; the caller closes it.
+   */
+  public static TFloat32 examples(float[] data, int first, int count, int[] exampleShape) {
+    int[] shape = new int[exampleShape.length + 1];
+    shape[0] = count;
+    System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
+    int size = Arrays.stream(exampleShape).reduce(1, Math::multiplyExact);
+    TFloat32 tensor = TFloat32.tensorOf(shapeOf(shape));
+    tensor.asRawTensor().data().asFloats().write(data, first * size, count * size);
+    return tensor;
+  }
+
   public static FloatNdArray toNdArray(FloatArray array) {
     return NdArrays.wrap(shapeOf(array.shape()), DataBuffers.of(array.data(), true, false));
   }

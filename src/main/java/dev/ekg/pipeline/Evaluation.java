@@ -2,9 +2,8 @@ package dev.ekg.pipeline;
 
 import dev.ekg.data.CifarDataset;
 import dev.ekg.data.Normalization;
-import dev.ekg.data.SequentialBatches;
-import dev.ekg.io.BatchTensors;
 import dev.ekg.io.FloatArray;
+import dev.ekg.model.LogitsPass;
 import dev.ekg.model.Model;
 import dev.ekg.nn.BnMode;
 import dev.ekg.nn.NonFiniteException;
@@ -42,10 +41,8 @@ public final class Evaluation {
     float[] allLogits = keepLogits ? new float[n * classes] : null;
     double[] lossSum = {0};
     long[] hits = {0, 0};
-    try (BatchTensors tensors = new BatchTensors(model.exampleShape());
-        Progress shown = progress.start(task, n, ProgressUnit.IMAGES)) {
-      SequentialBatches.forEach(data, normalization, batchSize, (first, count, images, labels) -> {
-        float[] logits = model.logits(tensors.fill(images, count), mode).data();
+    try (Progress shown = progress.start(task, n, ProgressUnit.IMAGES)) {
+      LogitsPass.forEach(model, mode, data, normalization, batchSize, (first, count, logits, labels) -> {
         NonFiniteException.requireFinite(logits, "the logits of images " + first + "–" + (first + count - 1));
         StopRequest.check("during the evaluation (nothing of it is saved)");
         for (int i = 0; i < count; i++) {

@@ -1,6 +1,7 @@
 package dev.ekg.prune;
 
 import dev.ekg.data.ValidationSet;
+import java.util.List;
 
 /** Evaluates the sub-network a gated model's current masks select (reference §6.4(c) step 3). */
 public interface CandidateEvaluator {
@@ -17,8 +18,12 @@ public interface CandidateEvaluator {
 
   /** The candidates of one search step, each the base sub-network with one gate's mask changed. */
   interface Candidates extends AutoCloseable {
-    /** {@link #evaluate(ValidationSet, float[])} of the current masks, which differ from the base in {@code gate} only. */
-    Evaluation evaluate(int gate);
+    /**
+     * {@link #evaluate(ValidationSet, float[])} of each candidate, in order: candidate {@code k} is the
+     * sub-network {@code masks[k]} selects, which differs from the base in the {@code k}-th of the
+     * gates the candidates were prepared for only.
+     */
+    List<Evaluation> evaluate(float[][][] masks);
 
     @Override
     void close();
@@ -26,17 +31,7 @@ public interface CandidateEvaluator {
 
   /**
    * Prepares the evaluation of candidates that each change one of {@code gates} of the sub-network
-   * {@code baseMasks} selects. By default each candidate is a whole pass over the set.
+   * {@code baseMasks} selects.
    */
-  default Candidates candidates(ValidationSet set, float[] knowledge, float[][] baseMasks, int[] gates) {
-    return new Candidates() {
-      @Override
-      public Evaluation evaluate(int gate) {
-        return CandidateEvaluator.this.evaluate(set, knowledge);
-      }
-
-      @Override
-      public void close() {}
-    };
-  }
+  Candidates candidates(ValidationSet set, float[] knowledge, float[][] baseMasks, int[] gates);
 }

@@ -182,28 +182,33 @@ public final class EkgSearch {
       double[] costs = narrowing.costs(settings.cost(), scores, current);
       boolean[] doCheck = TrimmedOtsu.shortlist(costs);
       int[] evaluated = IntStream.range(0, gates).filter(g -> doCheck[g]).toArray();
+      SearchWidth[][] candidateWidths = new SearchWidth[evaluated.length][];
+      float[][][] candidateMasks = new float[evaluated.length][][];
+      for (int k = 0; k < evaluated.length; k++) {
+        candidateWidths[k] = current.widths().clone();
+        candidateWidths[k][evaluated[k]] = narrowing.candidate(evaluated[k], current);
+        candidateMasks[k] = new SubNetwork(candidateWidths[k], newOrders, 0).masks();
+      }
+      float[][] baseMasks = new SubNetwork(current.widths(), newOrders, 0).masks();
+      List<CandidateEvaluator.Evaluation> evaluations;
+      try (CandidateEvaluator.Candidates candidates = evaluator.candidates(val, knowledge, baseMasks, evaluated)) {
+        evaluations = candidates.evaluate(candidateMasks);
+      }
       int best = -1;
       double bestScore = Double.POSITIVE_INFINITY;
       SearchWidth[] bestWidths = null;
-      SearchGraph.Evaluation bestEvaluation = null;
+      CandidateEvaluator.Evaluation bestEvaluation = null;
       double[] candidateScores = new double[evaluated.length];
-      float[][] baseMasks = new SubNetwork(current.widths(), newOrders, 0).masks();
-      try (CandidateEvaluator.Candidates candidates = evaluator.candidates(val, knowledge, baseMasks, evaluated)) {
-        for (int k = 0; k < evaluated.length; k++) {
-          int g = evaluated[k];
-          SearchWidth[] candidate = current.widths().clone();
-          candidate[g] = narrowing.candidate(g, current);
-          model.setMasks(new SubNetwork(candidate, newOrders, 0).masks());
-          CandidateEvaluator.Evaluation e = candidates.evaluate(g);
-          NonFiniteException.requireFinite(e.score(), "search step " + (state.step() + 1)
-              + ": the score (CE + soft CE) of the candidate that prunes gate " + g);
-          candidateScores[k] = e.score();
-          if (e.score() < bestScore) {
-            best = g;
-            bestScore = e.score();
-            bestWidths = candidate;
-            bestEvaluation = e;
-          }
+      for (int k = 0; k < evaluated.length; k++) {
+        CandidateEvaluator.Evaluation e = evaluations.get(k);
+        NonFiniteException.requireFinite(e.score(), "search step " + (state.step() + 1)
+            + ": the score (CE + soft CE) of the candidate that prunes gate " + evaluated[k]);
+        candidateScores[k] = e.score();
+        if (e.score() < bestScore) {
+          best = evaluated[k];
+          bestScore = e.score();
+          bestWidths = candidateWidths[k];
+          bestEvaluation = e;
         }
       }
       if (best < 0) {

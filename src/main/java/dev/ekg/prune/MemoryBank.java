@@ -2,11 +2,10 @@ package dev.ekg.prune;
 
 import dev.ekg.data.CifarDataset;
 import dev.ekg.data.Normalization;
-import dev.ekg.data.SequentialBatches;
 import dev.ekg.graph.ChannelGroups;
 import dev.ekg.graph.ChannelRounding;
-import dev.ekg.io.BatchTensors;
 import dev.ekg.io.FloatArray;
+import dev.ekg.model.LogitsPass;
 import dev.ekg.model.Model;
 import dev.ekg.model.NetworkSpec;
 import dev.ekg.nn.BnMode;
@@ -14,6 +13,7 @@ import dev.ekg.nn.NonFiniteException;
 import dev.ekg.progress.Progress;
 import dev.ekg.progress.ProgressReporter;
 import dev.ekg.progress.ProgressUnit;
+import dev.ekg.runtime.InOrderRuns;
 import dev.ekg.runtime.SessionOptions;
 import java.util.Arrays;
 import java.util.List;
@@ -27,8 +27,9 @@ import java.util.Map;
  * <p>A teacher runs {@linkplain #slicedTeacher physically pruned}: its weights sliced and rescaled as
  * the final network's (§6.6), which computes the masked sub-network's logits (the invariant of
  * {@code PrunedEqualsMaskedTest}, here on batch statistics) at its own, smaller FLOPs, its widths
- * padded with zero channels ({@link ChannelPadding}) to counts CPU kernels run fast. The reference
- * runs the whole network under the teacher's masks ({@link #maskedTeacher}, kept for comparison).
+ * padded with zero channels ({@link ChannelPadding}) to counts CPU kernels run fast, and several
+ * batches at a time ({@link LogitsPass}). The reference runs the whole network under the teacher's
+ * masks, one batch after the other ({@link #maskedTeacher}, kept for comparison).
  * The batches stay the reference's: with batch statistics, a teacher's logits depend on which
  * images share a batch.
  */
@@ -66,26 +67,24 @@ public final class MemoryBank {
     Map<String, FloatArray> padded = ChannelPadding.pad(groups, PhysicalPruning.prune(groups, weights, kept),
         Arrays.stream(kept).mapToInt(k -> k.length).toArray(), TEACHER_CHANNELS);
     try (Model teacher = Model.open(spec, padded, task, options)) {
-      return logits(teacher, task);
+      return logits(teacher, InOrderRuns.IN_FLIGHT, task);
     }
   }
 
   /**
    * One teacher's logits {@code [N, classes]}, run as the reference does: the whole network with
-   * the teacher's masks set on {@code gated}'s gates.
+   * the teacher's masks set on {@code gated}'s gates, one batch after the other.
    */
   public FloatArray maskedTeacher(Model gated, float[][] masks, String task) {
     gated.setMasks(masks);
-    return logits(gated, task);
+    return logits(gated, 1, task);
   }
 
-  private FloatArray logits(Model model, String task) {
+  private FloatArray logits(Model model, int batchesInFlight, String task) {
     int classes = model.numClasses();
     float[] logits = new float[train.size() * classes];
-    try (BatchTensors tensors = new BatchTensors(model.exampleShape());
-        Progress shown = progress.start(task, train.size(), ProgressUnit.IMAGES)) {
-      SequentialBatches.forEach(train, normalization, batchSize, (first, size, images, labels) -> {
-        float[] z = model.logits(tensors.fill(images, size), BnMode.TRAIN).data();
+    try (Progress shown = progress.start(task, train.size(), ProgressUnit.IMAGES)) {
+      LogitsPass.forEach(model, BnMode.TRAIN, train, normalization, batchSize, batchesInFlight, (first, size, z, labels) -> {
         NonFiniteException.requireFinite(z, "memory bank: the teacher's logits of training images " + first + "–"
             + (first + size - 1));
         System.arraycopy(z, 0, logits, first * classes, size * classes);

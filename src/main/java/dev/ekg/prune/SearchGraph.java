@@ -4,20 +4,22 @@ import dev.ekg.criteria.ChannelScorer;
 import dev.ekg.criteria.ScoringContext;
 import dev.ekg.data.ValidationSet;
 import dev.ekg.graph.ChannelGroups;
-import dev.ekg.io.BatchTensors;
 import dev.ekg.io.TensorArrays;
 import dev.ekg.model.Forward;
 import dev.ekg.model.Model;
 import dev.ekg.model.NetworkGraph;
 import dev.ekg.nn.BnMode;
+import dev.ekg.nn.Gate;
+import dev.ekg.runtime.InOrderRuns;
 import dev.ekg.runtime.ReplicaRows;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.tensorflow.DeviceSpec;
 import org.tensorflow.Operand;
 import org.tensorflow.Output;
@@ -49,8 +51,9 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
   private final Placeholder<TFloat32> knowledge;
   private final Head single;
   private final Head mirrored;
-  private final BatchTensors images;
   private final boolean sharePrefixes;
+  /** Batches of a pass at a time, and candidates at a time: one without {@code --search_cache}, as the reference. */
+  private final int inFlight;
 
   /**
    * What the search fetches, computed on one device or combined from the replicas' towers, and the
@@ -66,8 +69,9 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
 
   /**
    * @param sharePrefixes whether each step's candidates run only the layers after their gate's first
-   *     masked one, fed the base sub-network's outputs before it ({@code --search_cache}); false
-   *     evaluates every candidate from the images
+   *     masked one, fed the base sub-network's outputs before it, {@link InOrderRuns#IN_FLIGHT}
+   *     passes at a time ({@code --search_cache}); false evaluates every candidate from the images,
+   *     one pass after the other
    */
   public SearchGraph(Model model, int batchSizeFlag, boolean sharePrefixes) {
     if (model.network().gates().isEmpty()) {
@@ -75,6 +79,7 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
     }
     this.model = model;
     this.sharePrefixes = sharePrefixes;
+    this.inFlight = sharePrefixes ? InOrderRuns.IN_FLIGHT : 1;
     Ops tf = model.ops().withSubScope("search");
     this.labels = tf.withName("labels").placeholder(TInt32.class);
     this.knowledge = tf.withName("knowledge").placeholder(TFloat32.class);
@@ -94,7 +99,6 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
       }
       this.mirrored = head(tf, towers, flag);
     }
-    this.images = new BatchTensors(model.exampleShape());
   }
 
   private Head head(Ops tf, List<Tower> towers, Operand<TFloat32> flag) {
@@ -170,23 +174,37 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
           "expected " + single.gateScores().size() + " channel groups, got " + groups.size());
     }
     ValidationSet set = context.data();
-    float[] knowledgeRows = context.knowledge();
-    float[][] total = new float[groups.size()][];
-    for (int b = 0; b < set.batches(); b++) {
-      try (Result r = run(set, knowledgeRows, b, head(set, b).gateScores(), NO_FEEDS)) {
-        for (int g = 0; g < total.length; g++) {
-          float[] s = TensorArrays.toArray((TFloat32) r.get(g)).data();
-          if (total[g] == null) {
-            total[g] = s;
-          } else {
-            for (int c = 0; c < s.length; c++) {
-              total[g][c] += s[c];
-            }
+    List<float[][]> perBatch;
+    try (BatchInputs inputs = inputs(set, context.knowledge())) {
+      perBatch = perBatch(set, inFlight, "search-scores", b -> {
+        try (Result r = run(set, inputs, b, head(set, b).gateScores(), NO_FEEDS)) {
+          float[][] scores = new float[groups.size()][];
+          for (int g = 0; g < scores.length; g++) {
+            scores[g] = TensorArrays.toArray((TFloat32) r.get(g)).data();
           }
+          return scores;
+        }
+      });
+    }
+    float[][] total = perBatch.get(0);
+    for (float[][] batch : perBatch.subList(1, perBatch.size())) {
+      for (int g = 0; g < total.length; g++) {
+        for (int c = 0; c < total[g].length; c++) {
+          total[g][c] += batch[g][c];
         }
       }
     }
     return total;
+  }
+
+  /** {@code run} of every batch of {@code set}, {@code batchesInFlight} at a time, in the batches' order. */
+  private static <T> List<T> perBatch(ValidationSet set, int batchesInFlight, String threadName, IntFunction<T> run) {
+    List<Callable<T>> calls = new ArrayList<>();
+    for (int b = 0; b < set.batches(); b++) {
+      int batch = b;
+      calls.add(() -> run.apply(batch));
+    }
+    return InOrderRuns.all(calls, batchesInFlight, threadName);
   }
 
   /**
@@ -195,10 +213,16 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
    */
   @Override
   public Evaluation evaluate(ValidationSet set, float[] knowledgeRows) {
-    return evaluate(set, knowledgeRows, NO_FEEDS);
+    try (BatchInputs inputs = inputs(set, knowledgeRows)) {
+      return evaluate(set, inputs, NO_FEEDS, inFlight);
+    }
   }
 
-  /** Tensors fed besides a batch's images, labels and knowledge, given the batch's index and head. */
+  private BatchInputs inputs(ValidationSet set, float[] knowledgeRows) {
+    return new BatchInputs(set, knowledgeRows, model.numClasses(), model.exampleShape());
+  }
+
+  /** Tensors fed besides a batch's inputs, given the batch's index and head. */
   @FunctionalInterface
   private interface ExtraFeeds {
     void add(int batch, Head head, Session.Runner runner);
@@ -206,22 +230,29 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
 
   private static final ExtraFeeds NO_FEEDS = (batch, head, runner) -> {};
 
-  private Evaluation evaluate(ValidationSet set, float[] knowledgeRows, ExtraFeeds feeds) {
+  /** One batch's share of an {@link Evaluation}. */
+  private record BatchEvaluation(float crossEntropy, float objective, float[] logits, int hits) {}
+
+  private Evaluation evaluate(ValidationSet set, BatchInputs inputs, ExtraFeeds feeds, int batchesInFlight) {
+    List<BatchEvaluation> perBatch = perBatch(set, batchesInFlight, "search-evaluation", b -> {
+      Head head = head(set, b);
+      try (Result r = run(set, inputs, b,
+          List.of(head.crossEntropy(), head.objective(), head.logits(), head.correct()), feeds)) {
+        return new BatchEvaluation(((TFloat32) r.get(0)).getFloat(), ((TFloat32) r.get(1)).getFloat(),
+            TensorArrays.toArray((TFloat32) r.get(2)).data(), ((TInt32) r.get(3)).getInt());
+      }
+    });
     int classes = model.numClasses();
     float[] allLogits = new float[set.size() * classes];
     double loss = 0;
     double score = 0;
     long hits = 0;
-    for (int b = 0; b < set.batches(); b++) {
-      Head head = head(set, b);
-      try (Result r = run(set, knowledgeRows, b,
-          List.of(head.crossEntropy(), head.objective(), head.logits(), head.correct()), feeds)) {
-        loss += ((TFloat32) r.get(0)).getFloat();
-        score += ((TFloat32) r.get(1)).getFloat();
-        float[] z = TensorArrays.toArray((TFloat32) r.get(2)).data();
-        System.arraycopy(z, 0, allLogits, set.batchStart(b) * classes, z.length);
-        hits += ((TInt32) r.get(3)).getInt();
-      }
+    for (int b = 0; b < perBatch.size(); b++) {
+      BatchEvaluation e = perBatch.get(b);
+      loss += e.crossEntropy();
+      score += e.objective();
+      System.arraycopy(e.logits(), 0, allLogits, set.batchStart(b) * classes, e.logits().length);
+      hits += e.hits();
     }
     return new Evaluation(loss / set.batches(), score / set.batches(), (double) hits / set.size(), allLogits);
   }
@@ -232,65 +263,78 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
   }
 
   private Result run(
-      ValidationSet set, float[] knowledgeRows, int batch, List<? extends Operand<?>> fetches, ExtraFeeds feeds) {
-    int classes = model.numClasses();
-    int start = set.batchStart(batch);
-    int n = set.batchLength(batch);
-    try (TInt32 y = TInt32.vectorOf(Arrays.copyOfRange(set.labels(), start, start + n));
-        TFloat32 k = TensorArrays.rows(knowledgeRows, classes, start, n)) {
-      Session.Runner runner = model.session().runner()
-          .feed(model.images(), images.fill(set.images(), start, n))
-          .feed(labels, y)
-          .feed(knowledge, k);
-      feeds.add(batch, head(set, batch), runner);
-      fetches.forEach(runner::fetch);
-      return runner.run();
-    }
+      ValidationSet set, BatchInputs inputs, int batch, List<? extends Operand<?>> fetches, ExtraFeeds feeds) {
+    BatchInputs.Batch in = inputs.batch(batch);
+    Session.Runner runner = model.session().runner()
+        .feed(model.images(), in.images())
+        .feed(labels, in.labels())
+        .feed(knowledge, in.knowledge());
+    feeds.add(batch, head(set, batch), runner);
+    fetches.forEach(runner::fetch);
+    return runner.run();
   }
 
   /**
    * With prefix sharing, the base sub-network's node outputs just before each gate's first masked
    * node ({@link NetworkGraph#firstNodeMaskedBy}) are computed once per step and every candidate
    * runs from there: a candidate differs from the base in one gate, so what precedes that gate's
-   * first masked node is the base's, bit for bit.
+   * first masked node is the base's, bit for bit. Without, each candidate is a whole pass over the
+   * set, one after the other, as the reference evaluates them.
    */
   @Override
   public Candidates candidates(ValidationSet set, float[] knowledgeRows, float[][] baseMasks, int[] gates) {
-    return sharePrefixes
-        ? new SharedPrefixes(set, knowledgeRows, baseMasks, gates)
-        : CandidateEvaluator.super.candidates(set, knowledgeRows, baseMasks, gates);
+    return sharePrefixes ? new SharedPrefixes(set, knowledgeRows, baseMasks, gates) : new Candidates() {
+      @Override
+      public List<Evaluation> evaluate(float[][][] masks) {
+        List<Evaluation> evaluations = new ArrayList<>();
+        for (float[][] candidate : masks) {
+          model.setMasks(candidate);
+          evaluations.add(SearchGraph.this.evaluate(set, knowledgeRows));
+        }
+        return evaluations;
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 
-  /** The base's outputs of the nodes the candidates' cuts need, per batch, kept as fetched tensors. */
+  /**
+   * The base's outputs of the nodes the candidates' cuts need, per batch, kept as fetched tensors,
+   * and the step's inputs. Candidates feed their masks instead of setting the gates' variables, so
+   * {@link InOrderRuns#IN_FLIGHT} run at a time (each its batches one after the other).
+   */
   private final class SharedPrefixes implements Candidates {
     private final ValidationSet set;
-    private final float[] knowledgeRows;
+    private final BatchInputs inputs;
     private final Map<Integer, List<Integer>> cuts = new HashMap<>();
     /** Each fetched node's place among a tower's fetches. */
     private final Map<Integer, Integer> fetched = new HashMap<>();
     private final List<Result> base = new ArrayList<>();
+    private final int[] gates;
 
     SharedPrefixes(ValidationSet set, float[] knowledgeRows, float[][] baseMasks, int[] gates) {
       this.set = set;
-      this.knowledgeRows = knowledgeRows;
-      NetworkGraph network = model.network();
-      TreeSet<Integer> needed = new TreeSet<>();
-      for (int gate : gates) {
-        // the input nodes are left out: they only pass on the images, which every run feeds
-        List<Integer> cut = network.layerGraph().readAcross(network.firstNodeMaskedBy(gate)).stream()
-            .filter(node -> network.layerGraph().node(node).inputs().length > 0).toList();
-        cuts.put(gate, cut);
-        needed.addAll(cut);
-      }
-      needed.forEach(node -> fetched.put(node, fetched.size()));
-      model.setMasks(baseMasks);
+      this.gates = gates.clone();
+      this.inputs = inputs(set, knowledgeRows);
       try {
+        NetworkGraph network = model.network();
+        TreeSet<Integer> needed = new TreeSet<>();
+        for (int gate : gates) {
+          // the input nodes are left out: they only pass on the images, which every run feeds
+          List<Integer> cut = network.layerGraph().readAcross(network.firstNodeMaskedBy(gate)).stream()
+              .filter(node -> network.layerGraph().node(node).inputs().length > 0).toList();
+          cuts.put(gate, cut);
+          needed.addAll(cut);
+        }
+        needed.forEach(node -> fetched.put(node, fetched.size()));
+        model.setMasks(baseMasks);
         for (int b = 0; b < set.batches(); b++) {
           List<Operand<TFloat32>> outputs = new ArrayList<>();
           for (Forward forward : head(set, b).forwards()) {
             needed.forEach(node -> outputs.add(forward.nodeOutputs().get(node)));
           }
-          base.add(run(set, knowledgeRows, b, outputs, NO_FEEDS));
+          base.add(run(set, inputs, b, outputs, NO_FEEDS));
         }
       } catch (RuntimeException e) {
         close();
@@ -299,23 +343,49 @@ public final class SearchGraph implements ChannelScorer, CandidateEvaluator {
     }
 
     @Override
-    public Evaluation evaluate(int gate) {
+    public List<Evaluation> evaluate(float[][][] masks) {
+      if (masks.length != gates.length) {
+        throw new IllegalArgumentException("expected " + gates.length + " candidates, got " + masks.length);
+      }
+      List<Callable<Evaluation>> candidates = new ArrayList<>();
+      for (int k = 0; k < masks.length; k++) {
+        int gate = gates[k];
+        float[][] candidateMasks = masks[k];
+        candidates.add(() -> evaluate(gate, candidateMasks));
+      }
+      return InOrderRuns.all(candidates, inFlight, "search-candidate");
+    }
+
+    private Evaluation evaluate(int gate, float[][] masks) {
       List<Integer> cut = cuts.get(gate);
-      return SearchGraph.this.evaluate(set, knowledgeRows, (batch, head, runner) -> {
-        List<Forward> forwards = head.forwards();
-        for (int t = 0; t < forwards.size(); t++) {
-          for (int node : cut) {
-            runner.feed(forwards.get(t).nodeOutputs().get(node),
-                base.get(batch).get(t * fetched.size() + fetched.get(node)));
-          }
+      List<Gate> gateList = model.network().gates();
+      List<TFloat32> maskTensors = new ArrayList<>();
+      try {
+        for (float[] mask : masks) {
+          maskTensors.add(TFloat32.vectorOf(mask));
         }
-      });
+        return SearchGraph.this.evaluate(set, inputs, (batch, head, runner) -> {
+          for (int g = 0; g < gateList.size(); g++) {
+            runner.feed(gateList.get(g).mask(), maskTensors.get(g));
+          }
+          List<Forward> forwards = head.forwards();
+          for (int t = 0; t < forwards.size(); t++) {
+            for (int node : cut) {
+              runner.feed(forwards.get(t).nodeOutputs().get(node),
+                  base.get(batch).get(t * fetched.size() + fetched.get(node)));
+            }
+          }
+        }, 1);
+      } finally {
+        maskTensors.forEach(TFloat32::close);
+      }
     }
 
     @Override
     public void close() {
       base.forEach(Result::close);
       base.clear();
+      inputs.close();
     }
   }
 }
