@@ -116,15 +116,18 @@ public final class BenchSearchCommand implements Callable<Integer> {
           "search_cache", () -> search(model, cached, val), out);
     }
     List<String> disagreements = disagreements(measured);
-    out.printf(Locale.ROOT, "%s, %d search steps on %d images (batches of %d): %s; decisions %s%n",
-        network.archName(), steps, val.size(), batchSize, measured.summary(),
+    int stepsRun = measured.baseline().get(0).result().size();
+    out.printf(Locale.ROOT, "%s, %d search steps%s on %d images (batches of %d): %s; decisions %s%n",
+        network.archName(), stepsRun, stepsRun < steps ? " (the whole search, to " + targetRate + ")" : "",
+        val.size(), batchSize, measured.summary(),
         disagreements.isEmpty() ? "identical (shortlists, candidate scores, chosen gates, losses, widths)"
             : "DIFFER: " + String.join("; ", disagreements));
     out.flush();
     if (json != null) {
       ObjectNode record = BenchRecord.create();
       record.put("arch", network.archName());
-      record.put("steps", steps);
+      record.put("steps", stepsRun);
+      record.put("steps_limit", steps);
       record.put("images", val.size());
       record.put("batch", batchSize);
       measured.putSeconds(record, "plain_s", "search_cache_s");

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * still running, so what they read may be freed right after.
  */
 public final class InOrderRuns<T> implements AutoCloseable {
-  /** Session runs at a time where they speed up a pass (README, "The search with shared prefixes"). */
+  /** Session runs at a time where they speed up a pass (README, "The search with shared prefixes and two runs at a time"). */
   public static final int IN_FLIGHT = 2;
 
   private final int inFlight;

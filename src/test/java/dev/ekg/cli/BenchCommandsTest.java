@@ -69,6 +69,32 @@ class BenchCommandsTest {
     assertEquals(2, record.get("networks").get(1).get("median_ms").size());
   }
 
+  /** A --steps limit past the target times the whole search: the line and the record say how many steps ran. */
+  @Test
+  void benchSearchTimesTheWholeSearchWhenItEndsBeforeTheStepLimit() throws IOException {
+    Path data = dir.resolve("data");
+    assertEquals(0, run("make_synthetic_cifar", "--data_path", data.toString(), "--train_per_class", "260",
+        "--test_per_class", "1"), err.toString());
+    Architecture arch = NetworkSpec.parse("ResNet-20", 10).unpruned();
+    Path weights = dir.resolve("resnet20.pkl");
+    PickleWeights.write(weights, DeterministicWeights.weights(arch, 3));
+    Path json = dir.resolve("search.json");
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("bench_search", "--arch", "ResNet-20", "--data_path", data.toString(), "--trained_param",
+        weights.toString(), "--search_val_per_class", "2", "--search_batch_size", "8", "--search_target_rate", "0.9",
+        "--steps", "50", "--rounds", "1", "--json", json.toString()), err.toString());
+    JsonNode record = new ObjectMapper().readTree(Files.readString(json));
+    int steps = record.get("steps").asInt();
+    assertTrue(steps >= 1 && steps < 50, "steps run: " + steps);
+    assertEquals(50, record.get("steps_limit").asInt());
+    assertTrue(record.get("decisions_identical").asBoolean());
+    String summary = out.toString().lines().filter(l -> l.startsWith("ResNet-20, ")).findFirst().orElseThrow();
+    assertTrue(summary.startsWith("ResNet-20, " + steps + " search steps (the whole search, to 0.9) on 20 images "
+        + "(batches of 8): "), summary);
+    assertTrue(summary.endsWith("decisions identical (shortlists, candidate scores, chosen gates, losses, widths)"),
+        summary);
+  }
+
   @Test
   void theMemoryBankModeNeedsAFinishedSearch() throws IOException {
     Path run = Files.createDirectories(dir.resolve("run"));
