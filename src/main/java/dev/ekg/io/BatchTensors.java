@@ -31,10 +31,7 @@ public final class BatchTensors implements AutoCloseable {
   }
 
   private TFloat32 allocate(int batch) {
-    int[] shape = new int[imageShape.length + 1];
-    shape[0] = batch;
-    System.arraycopy(imageShape, 0, shape, 1, imageShape.length);
-    return TFloat32.tensorOf(TensorArrays.shapeOf(shape));
+    return TFloat32.tensorOf(TensorArrays.batchShape(batch, imageShape));
   }
 
   @Override

@@ -38,13 +38,18 @@ public final class TensorArrays {
    * {@code data}; the caller closes it.
    */
   public static TFloat32 examples(float[] data, int first, int count, int[] exampleShape) {
+    int size = Arrays.stream(exampleShape).reduce(1, Math::multiplyExact);
+    TFloat32 tensor = TFloat32.tensorOf(batchShape(count, exampleShape));
+    tensor.asRawTensor().data().asFloats().write(data, first * size, count * size);
+    return tensor;
+  }
+
+  /** {@code [count, exampleShape…]}. */
+  public static Shape batchShape(int count, int[] exampleShape) {
     int[] shape = new int[exampleShape.length + 1];
     shape[0] = count;
     System.arraycopy(exampleShape, 0, shape, 1, exampleShape.length);
-    int size = Arrays.stream(exampleShape).reduce(1, Math::multiplyExact);
-    TFloat32 tensor = TFloat32.tensorOf(shapeOf(shape));
-    tensor.asRawTensor().data().asFloats().write(data, first * size, count * size);
-    return tensor;
+    return shapeOf(shape);
   }
 
   public static FloatNdArray toNdArray(FloatArray array) {
